@@ -1,0 +1,22 @@
+export { looksLikeRawSecret, normalizeApiKey } from './api-key.ts';
+export { ENTITY_TYPES, type EntityType, EntityTypeSchema } from './entity-type.ts';
+export {
+  formatSpend,
+  MAX_EVENT_SPEND_USD,
+  type ParsedSpend,
+  parseSpend,
+  SPEND_SCALE,
+  spendToUnits,
+} from './money.ts';
+export {
+  type BatchParseResult,
+  CONTRACT_VERSION,
+  type EventIssue,
+  MAX_METADATA_BYTES,
+  MAX_TAGS,
+  parseSpendEventBatch,
+  type SpendEvent,
+  type SpendEventInput,
+  SpendEventSchema,
+  spendDay,
+} from './spend-event.ts';

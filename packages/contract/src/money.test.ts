@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatSpend, parseSpend, spendToUnits } from './money.ts';
+
+const units = (v: string | number) => {
+  const r = parseSpend(v);
+  assert.ok(r.ok, `expected ${v} to parse`);
+  return r.units;
+};
+
+describe('parseSpend', () => {
+  it('reads decimal strings exactly to 12 places', () => {
+    assert.equal(units('0.000000000001'), 1n);
+    assert.equal(units('12.5'), 12_500_000_000_000n);
+    assert.equal(units('0'), 0n);
+    assert.equal(units('999999999.999999999999'), 999_999_999_999_999_999_999n);
+  });
+
+  it('reads JSON numbers through their shortest text, so 0.1 + 0.2 stays exact', () => {
+    assert.equal(units(0.1) + units(0.2), units('0.3'));
+    assert.equal(units(1e-7), 100_000n);
+    assert.equal(units(3), 3_000_000_000_000n);
+  });
+
+  it('accepts exponent notation in strings', () => {
+    assert.equal(units('1.5e-3'), 1_500_000_000n);
+    assert.equal(units('2E2'), 200_000_000_000_000n);
+  });
+
+  it('ignores trailing zeros past the 12th decimal', () => {
+    assert.equal(units('0.1000000000000000'), 100_000_000_000n);
+  });
+
+  it('refuses negatives, non-numbers, too many decimals and huge values', () => {
+    for (const [value, reason] of [
+      ['-1', /negative/],
+      ['abc', /decimal/],
+      ['1.2.3', /decimal/],
+      ['', /decimal/],
+      ['0x10', /decimal/],
+      ['0.0000000000001', /12 decimal/],
+      ['1e10', /exceed/],
+      [Number.NaN, /finite/],
+      [Number.POSITIVE_INFINITY, /finite/],
+      [-0.5, /negative/],
+    ] as const) {
+      const r = parseSpend(value);
+      assert.equal(r.ok, false, `expected ${String(value)} to be refused`);
+      if (!r.ok) assert.match(r.reason, reason);
+    }
+  });
+});
+
+describe('formatSpend and spendToUnits', () => {
+  it('round-trip fixed 12-decimal text', () => {
+    for (const text of ['0.000000000000', '1.000000000001', '123456789.123456789012', '-5.250000000000']) {
+      assert.equal(formatSpend(spendToUnits(text)), text);
+    }
+  });
+
+  it('sums many small amounts without drift', () => {
+    let total = 0n;
+    for (let i = 0; i < 10_000; i++) total += units('0.000123456789');
+    assert.equal(formatSpend(total), '1.234567890000');
+  });
+});

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { normalizeApiKey } from './api-key.ts';
+import { formatSpend, parseSpend } from './money.ts';
+
+/** Version of the event contract carried in a Kafka header, so a future v2 can be told apart. */
+export const CONTRACT_VERSION = '1';
+export const MAX_TAGS = 64;
+export const MAX_METADATA_BYTES = 16 * 1024;
+/** Largest token count one event may carry; per-event counts fit Postgres integer. */
+export const MAX_TOKENS = 2_147_483_647;
+
+/**
+ * Text Postgres can store: no NUL character and no lone UTF-16 surrogate. Either would make the
+ * ledger's insert fail for ever, turning one event into a poison batch.
+ */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => !v.includes('\u0000') && v.isWellFormed(), {
+      error: 'must not contain NUL characters or unpaired surrogates',
+    });
+
+const entityId = text(256)
+  .nullish()
+  // '' and null mean the same thing: no such entity (aggregates key absent values as '').
+  .transform((v) => (v ? v : null));
+
+const dateTime = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with a time zone' });
+const tokens = z.number().int().min(0).max(MAX_TOKENS).default(0);
+
+// JSON.stringify escapes both as \u0000 / \udXXX; Postgres jsonb refuses them.
+const isStorableJson = (json: string) => !json.includes('\\u0000') && !/\\ud[89a-f]/i.test(json);
+
+/**
+ * Contract v1 of a spend event, the one source of truth shared by the gateway (validation) and the
+ * ledger writer (decoding). Parsing normalises: spend becomes a fixed 12-decimal string, timestamps
+ * ISO UTC, raw-looking api keys their SHA-256, empty ids null, tags deduplicated. Parsing an already
+ * normalised event returns it unchanged, so the writer can re-validate what the gateway produced.
+ * Unknown fields are dropped: gateways such as LiteLLM send many fields the ledger does not keep.
+ */
+export const SpendEventSchema = z
+  .object({
+    request_id: text(128).pipe(z.string().min(1)),
+    timestamp: dateTime,
+    end_time: dateTime.nullish(),
+    api_key: text(256).pipe(z.string().min(1)),
+    user_id: entityId,
+    team_id: entityId,
+    org_id: entityId,
+    end_user_id: entityId,
+    tags: z
+      .array(text(128).pipe(z.string().min(1)))
+      .max(MAX_TAGS)
+      .nullish()
+      .transform((tags) => [...new Set(tags ?? [])]),
+    model: text(256).pipe(z.string().min(1)),
+    model_group: entityId,
+    provider: entityId,
+    prompt_tokens: tokens,
+    completion_tokens: tokens,
+    spend: z.union([z.string().max(64), z.number()], { error: 'must be a decimal string or a number' }),
+    status: z.enum(['success', 'failure']).default('success'),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .transform((m) => m ?? null)
+      .refine((m) => m === null || Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, {
+        error: `must serialise to at most ${MAX_METADATA_BYTES} bytes of JSON`,
+      })
+      .refine((m) => m === null || isStorableJson(JSON.stringify(m)), {
+        error: 'must not contain NUL characters or unpaired surrogates',
+      }),
+  })
+  .transform((event, ctx) => {
+    const spend = parseSpend(event.spend);
+    if (!spend.ok) {
+      ctx.addIssue({ code: 'custom', path: ['spend'], message: spend.reason });
+      return z.NEVER;
+    }
+    return {
+      ...event,
+      timestamp: new Date(event.timestamp).toISOString(),
+      end_time: event.end_time ? new Date(event.end_time).toISOString() : null,
+      api_key: normalizeApiKey(event.api_key),
+      spend: formatSpend(spend.units),
+    };
+  });
+
+export type SpendEventInput = z.input<typeof SpendEventSchema>;
+export type SpendEvent = z.output<typeof SpendEventSchema>;
+
+/** One problem with one event of a batch; `field` is a dotted path such as `tags.3`. */
+export interface EventIssue {
+  index: number;
+  field: string;
+  message: string;
+}
+
+export type BatchParseResult = { ok: true; events: SpendEvent[] } | { ok: false; issues: EventIssue[] };
+
+/** Stop listing problems past this many: a 1,000-event batch of garbage needs no 10,000-line answer. */
+const MAX_REPORTED_ISSUES = 100;
+
+/** Validates a whole batch; all-or-nothing, reporting each bad event's index and field. */
+export function parseSpendEventBatch(items: readonly unknown[]): BatchParseResult {
+  const events: SpendEvent[] = [];
+  const issues: EventIssue[] = [];
+  items.forEach((item, index) => {
+    const result = SpendEventSchema.safeParse(item);
+    if (result.success) {
+      events.push(result.data);
+      return;
+    }
+    for (const issue of result.error.issues) {
+      if (issues.length < MAX_REPORTED_ISSUES) {
+        issues.push({ index, field: issue.path.join('.') || '(event)', message: issue.message });
+      }
+    }
+  });
+  return issues.length === 0 ? { ok: true, events } : { ok: false, issues };
+}
+
+/** The UTC calendar day (YYYY-MM-DD) an event's spend is booked on. */
+export function spendDay(event: Pick<SpendEvent, 'timestamp'>): string {
+  return event.timestamp.slice(0, 10);
+}

@@ -1,0 +1,39 @@
+import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import type { Logger } from 'pino';
+
+export interface KafkaClientOptions {
+  brokers: string[];
+  clientId: string;
+  log: Logger;
+  /** How long one connection attempt may take before kafkajs gives up on a broker. */
+  connectionTimeoutMs?: number;
+  /** Retries of one request (metadata, produce, commit) before the call throws. */
+  retries?: number;
+}
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs with its logs routed into our pino logger. The only place that builds a Kafka client. */
+export function createKafka(options: KafkaClientOptions): Kafka {
+  const log = options.log.child({ component: 'kafkajs' });
+  const config: KafkaConfig = {
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    requestTimeout: 30_000,
+    retry: { retries: options.retries ?? 5, initialRetryTime: 200, maxRetryTime: 5_000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }) => {
+        const { message, ...rest } = entry;
+        log[LEVELS[level] ?? 'info'](rest, message);
+      },
+  };
+  return new Kafka(config);
+}

@@ -1,0 +1,27 @@
+export {
+  aggregateSpend,
+  type DailyDelta,
+  entitiesOf,
+  type SpendDeltas,
+  type TotalDelta,
+} from './aggregate.ts';
+export {
+  createLedgerDb,
+  type LedgerDb,
+  type LedgerDbHandle,
+  type LedgerDbOptions,
+  pingLedgerDb,
+} from './client.ts';
+export { dropDatabase, ensureDatabase } from './ensure-database.ts';
+export { MIGRATIONS_FOLDER, migrateLedger } from './migrate.ts';
+export {
+  type DailyFigures,
+  type EntityRef,
+  getDailySpend,
+  getEntityTotals,
+  getSpendLog,
+  type SpendFigures,
+  type StoredSpendLog,
+} from './queries.ts';
+export * as schema from './schema/index.ts';
+export { type WriteSpendResult, writeSpendBatch } from './write-spend-batch.ts';

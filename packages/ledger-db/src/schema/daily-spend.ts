@@ -1,0 +1,31 @@
+import { bigint, date, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * Daily aggregates per (entity type, entity id, UTC day, api key, model, provider).
+ * Every key column is NOT NULL with '' for "absent": NULLs are distinct in a unique index, which is
+ * how LiteLLM ended up with a new "daily" row on every write (BerriAI/litellm#12892).
+ */
+export const dailySpend = pgTable(
+  'daily_spend',
+  {
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    apiKey: text('api_key').notNull(),
+    model: text('model').notNull(),
+    provider: text('provider').notNull(),
+    promptTokens: bigint('prompt_tokens', { mode: 'bigint' }).notNull(),
+    completionTokens: bigint('completion_tokens', { mode: 'bigint' }).notNull(),
+    spend: numeric('spend', { precision: 38, scale: 12 }).notNull(),
+    apiRequests: bigint('api_requests', { mode: 'bigint' }).notNull(),
+    successfulRequests: bigint('successful_requests', { mode: 'bigint' }).notNull(),
+    failedRequests: bigint('failed_requests', { mode: 'bigint' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'daily_spend_pk',
+      columns: [t.entityType, t.entityId, t.day, t.apiKey, t.model, t.provider],
+    }),
+  ],
+);

@@ -1,0 +1,3 @@
+export { dailySpend } from './daily-spend.ts';
+export { entityTotals } from './entity-totals.ts';
+export { spendLogs } from './spend-logs.ts';

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** Thrown when the environment does not satisfy a service's schema; names each bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once at start-up. Every service's main calls this and nothing else reads
+ * process.env, so a typo fails fast with the variable's name instead of surfacing mid-request.
+ */
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.output<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+}
+
+/**
+ * A boolean flag read strictly: "true"/"1"/"yes" or "false"/"0"/"no". z.coerce.boolean() would turn
+ * "false" into true.
+ */
+export const flag = (defaultValue: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? defaultValue : v === 'true' || v === '1' || v === 'yes'));
+
+/** A comma-separated list; blanks dropped. */
+export const csv = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
+
+export const port = (defaultValue: number) =>
+  z.coerce.number().int().min(0).max(65_535).default(defaultValue);
+
+/** A positive integer with a default; the variable name carries the unit (_MS, _BYTES). */
+export const positiveInt = (defaultValue: number) => z.coerce.number().int().positive().default(defaultValue);
+
+export const logLevel = () =>
+  z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+export const databaseUrl = () =>
+  z
+    .string()
+    .default('postgres://postgres@127.0.0.1:5432/spend_ledger')
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), { error: 'must be a postgres:// URL' });
+
+export const kafkaBrokers = () =>
+  csv()
+    .transform((list) => (list.length ? list : ['127.0.0.1:9092']))
+    .pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, { error: 'must be host:port[,host:port]' })));

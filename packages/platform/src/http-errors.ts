@@ -1,0 +1,79 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from 'pino';
+
+/** The closed list of error codes, each with exactly one HTTP status. */
+export const ERROR_STATUS = {
+  INVALID_JSON: 400,
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** One problem with the request; `index` is the position of the event in a batch. */
+export interface ErrorDetail {
+  field: string;
+  message: string;
+  index?: number;
+}
+
+/**
+ * Domain code throws this; only the HTTP layer turns it into a status. `retryAfterSeconds` becomes a
+ * Retry-After header (503 while Kafka or Postgres is unavailable).
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; requestId: string; details?: ErrorDetail[] };
+}
+
+const requestIdOf = (c: Context): string => (c.get('requestId' as never) as string | undefined) ?? 'unknown';
+
+/** Renders an ApiError as the one error body used by every service. */
+export function errorResponse(c: Context, error: ApiError): Response {
+  const body: ErrorBody = {
+    error: {
+      code: error.code,
+      message: error.message,
+      requestId: requestIdOf(c),
+      ...(error.details ? { details: error.details } : {}),
+    },
+  };
+  if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
+  return c.json(body, ERROR_STATUS[error.code]);
+}
+
+/**
+ * app.onError handler: ApiErrors pass through; anything else is a 500 that tells the client little
+ * and logs the cause.
+ */
+export function handleErrors(log: Logger): ErrorHandler {
+  return (error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error);
+    log.error({ err: error, requestId: requestIdOf(c), path: c.req.path }, 'unhandled error');
+    return errorResponse(
+      c,
+      new ApiError('INTERNAL', 'internal error; the request id identifies it in the logs'),
+    );
+  };
+}
+
+export const handleNotFound: NotFoundHandler = (c) =>
+  errorResponse(c, new ApiError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));

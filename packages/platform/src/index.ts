@@ -1,0 +1,26 @@
+export {
+  ConfigError,
+  csv,
+  databaseUrl,
+  flag,
+  kafkaBrokers,
+  logLevel,
+  parseConfig,
+  port,
+  positiveInt,
+} from './config.ts';
+export { bearerAuth } from './http-auth.ts';
+export {
+  ApiError,
+  ERROR_STATUS,
+  type ErrorBody,
+  type ErrorCode,
+  type ErrorDetail,
+  errorResponse,
+  handleErrors,
+  handleNotFound,
+} from './http-errors.ts';
+export { type HealthOptions, healthRoutes } from './http-health.ts';
+export { createLogger, type Logger } from './logger.ts';
+export { Counter, createMetricsRegistry, Gauge, Histogram, Registry } from './metrics.ts';
+export { installShutdown, type ShutdownStep } from './shutdown.ts';

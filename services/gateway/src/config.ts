@@ -1,0 +1,50 @@
+import { csv, flag, kafkaBrokers, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
+import { z } from 'zod';
+
+export const GatewayConfigSchema = z
+  .object({
+    GATEWAY_HOST: z.string().default('127.0.0.1'),
+    GATEWAY_PORT: port(8080),
+    /** Bearer tokens accepted on POST /v1/events, comma-separated. Required. */
+    LEDGER_INGEST_TOKENS: csv().pipe(
+      z
+        .array(z.string().min(16, { error: 'each token must be at least 16 characters' }))
+        .min(1, { error: 'set at least one ingest token (comma-separated)' }),
+    ),
+    KAFKA_BROKERS: kafkaBrokers(),
+    KAFKA_CLIENT_ID: z.string().default('spend-ledger-gateway'),
+    SPEND_TOPIC: z.string().default('spend-events.v1'),
+    /** Partitions of the spend topic when the gateway has to create it. */
+    SPEND_TOPIC_PARTITIONS: positiveInt(6),
+    /** Create the topic at start-up if it is missing. */
+    CREATE_TOPICS: flag(true),
+    /** Largest request body accepted, in bytes. */
+    MAX_BODY_BYTES: positiveInt(5 * 1024 * 1024),
+    MAX_EVENTS_PER_REQUEST: positiveInt(1_000),
+    /** A publish not acknowledged by Kafka within this time answers 503. */
+    PUBLISH_ACK_TIMEOUT_MS: positiveInt(5_000),
+    /** Retry-After sent with 503, in seconds. */
+    RETRY_AFTER_SECONDS: positiveInt(2),
+    SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
+    LOG_LEVEL: logLevel(),
+  })
+  .transform((env) => ({
+    host: env.GATEWAY_HOST,
+    port: env.GATEWAY_PORT,
+    ingestTokens: env.LEDGER_INGEST_TOKENS,
+    kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID },
+    topic: env.SPEND_TOPIC,
+    topicPartitions: env.SPEND_TOPIC_PARTITIONS,
+    createTopics: env.CREATE_TOPICS,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    maxEventsPerRequest: env.MAX_EVENTS_PER_REQUEST,
+    publishAckTimeoutMs: env.PUBLISH_ACK_TIMEOUT_MS,
+    retryAfterSeconds: env.RETRY_AFTER_SECONDS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type GatewayConfig = z.output<typeof GatewayConfigSchema>;
+
+export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env): GatewayConfig =>
+  parseConfig(GatewayConfigSchema, env);

@@ -1,0 +1,61 @@
+import {
+  databaseUrl,
+  flag,
+  kafkaBrokers,
+  logLevel,
+  parseConfig,
+  port,
+  positiveInt,
+} from '@spend-ledger/platform';
+import { z } from 'zod';
+
+export const WriterConfigSchema = z
+  .object({
+    DATABASE_URL: databaseUrl(),
+    /** Connections in the writer's pool; one per partition worked on at once is enough. */
+    DB_POOL_MAX: positiveInt(4),
+    KAFKA_BROKERS: kafkaBrokers(),
+    KAFKA_CLIENT_ID: z.string().default('spend-ledger-writer'),
+    SPEND_TOPIC: z.string().default('spend-events.v1'),
+    SPEND_TOPIC_PARTITIONS: positiveInt(6),
+    DEAD_LETTER_TOPIC: z.string().default('spend-events.v1.dlq'),
+    CREATE_TOPICS: flag(true),
+    WRITER_GROUP_ID: z.string().default('spend-ledger-writer'),
+    /** Partitions this replica works on at once. */
+    WRITER_PARTITIONS_CONCURRENTLY: positiveInt(2),
+    /** Kafka group session timeout; a writer silent this long loses its partitions. */
+    WRITER_SESSION_TIMEOUT_MS: positiveInt(30_000),
+    /** Bytes fetched per partition per batch: bigger batches collapse more aggregate rows. */
+    WRITER_MAX_BYTES_PER_PARTITION: positiveInt(8 * 1024 * 1024),
+    /** Back-off after a failed database write: starts here, doubles, capped below. */
+    WRITER_RETRY_INITIAL_MS: positiveInt(200),
+    WRITER_RETRY_MAX_MS: positiveInt(30_000),
+    /** Health, readiness and metrics endpoint. */
+    WRITER_HOST: z.string().default('127.0.0.1'),
+    WRITER_PORT: port(8082),
+    SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
+    LOG_LEVEL: logLevel(),
+  })
+  .transform((env) => ({
+    databaseUrl: env.DATABASE_URL,
+    dbPoolMax: env.DB_POOL_MAX,
+    kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID },
+    topic: env.SPEND_TOPIC,
+    topicPartitions: env.SPEND_TOPIC_PARTITIONS,
+    deadLetterTopic: env.DEAD_LETTER_TOPIC,
+    createTopics: env.CREATE_TOPICS,
+    groupId: env.WRITER_GROUP_ID,
+    partitionsConcurrently: env.WRITER_PARTITIONS_CONCURRENTLY,
+    sessionTimeoutMs: env.WRITER_SESSION_TIMEOUT_MS,
+    maxBytesPerPartition: env.WRITER_MAX_BYTES_PER_PARTITION,
+    retry: { initialMs: env.WRITER_RETRY_INITIAL_MS, maxMs: env.WRITER_RETRY_MAX_MS },
+    host: env.WRITER_HOST,
+    port: env.WRITER_PORT,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type WriterConfig = z.output<typeof WriterConfigSchema>;
+
+export const loadWriterConfig = (env: NodeJS.ProcessEnv = process.env): WriterConfig =>
+  parseConfig(WriterConfigSchema, env);

@@ -1,0 +1,44 @@
+import { type SpendEvent, SpendEventSchema } from '@spend-ledger/contract';
+import type { KafkaMessage } from '@spend-ledger/kafka';
+
+export interface PoisonMessage {
+  message: KafkaMessage;
+  reason: string;
+}
+
+export interface DecodedBatch {
+  events: SpendEvent[];
+  poison: PoisonMessage[];
+}
+
+/**
+ * Decodes and re-validates each message with the contract: the topic may hold messages that did
+ * not come through the gateway (another producer, an older gateway, a hand-made test message).
+ */
+export function decodeMessages(messages: readonly KafkaMessage[]): DecodedBatch {
+  const events: SpendEvent[] = [];
+  const poison: PoisonMessage[] = [];
+  for (const message of messages) {
+    if (!message.value) {
+      poison.push({ message, reason: 'empty message value' });
+      continue;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(message.value.toString('utf8'));
+    } catch (error) {
+      poison.push({ message, reason: `not JSON: ${(error as Error).message}` });
+      continue;
+    }
+    const result = SpendEventSchema.safeParse(json);
+    if (result.success) events.push(result.data);
+    else {
+      const first = result.error.issues.slice(0, 5);
+      poison.push({
+        message,
+        reason: `invalid event: ${first.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ')}`,
+      });
+    }
+  }
+  return { events, poison };
+}
