@@ -62,3 +62,14 @@ export const kafkaBrokers = () =>
   csv()
     .transform((list) => (list.length ? list : ['127.0.0.1:9092']))
     .pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, { error: 'must be host:port[,host:port]' })));
+
+/** For a service's main: parse the config or print what is wrong and exit 1. */
+export function exitOnConfigError<T>(service: string, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${service}: ${error.message}`);
+    process.exit(1);
+  }
+}

@@ -2,6 +2,7 @@ export {
   ConfigError,
   csv,
   databaseUrl,
+  exitOnConfigError,
   flag,
   kafkaBrokers,
   logLevel,
@@ -23,4 +24,5 @@ export {
 export { type HealthOptions, healthRoutes } from './http-health.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { Counter, createMetricsRegistry, Gauge, Histogram, Registry } from './metrics.ts';
+export { type Listening, listen, type RunningService, runShutdownSteps } from './running-service.ts';
 export { installShutdown, type ShutdownStep } from './shutdown.ts';

@@ -1,0 +1,358 @@
+#!/usr/bin/env bash
+# Single-node Apache Kafka 4.x (KRaft, broker+controller in one JVM) for local development,
+# run straight from the Maven Central jars — no Docker, no Kafka tarball.
+#
+#   bash deploy/kafka/kafka.sh start|stop|status|restart|reset|logs [-f] [N]|tool <main-class> [args...]
+#
+# See deploy/kafka/README.md for environment variables and where state lives.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+POM="$SCRIPT_DIR/pom.xml"
+
+KAFKA_HOME_DIR="${KAFKA_HOME_DIR:-$REPO_ROOT/.local/kafka}"
+KAFKA_HOST=127.0.0.1 # loopback only, on purpose
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_START_TIMEOUT_S="${KAFKA_START_TIMEOUT_S:-90}"
+KAFKA_STOP_TIMEOUT_S="${KAFKA_STOP_TIMEOUT_S:-30}"
+KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
+JAVA="${JAVA:-java}"
+MVN="${MVN:-mvn}"
+
+CLASSPATH_FILE="$KAFKA_HOME_DIR/classpath.txt"      # jar cache (jars themselves live in ~/.m2)
+CLASSPATH_STAMP="$KAFKA_HOME_DIR/classpath.pom.sha256"
+DATA_DIR="$KAFKA_HOME_DIR/data"                      # everything `reset` deletes
+LOG_DIRS="$DATA_DIR/kraft-logs"                      # Kafka's log.dirs (topic data + metadata log)
+BROKER_LOG="$DATA_DIR/broker.log"                    # broker's own application log
+PID_FILE="$DATA_DIR/kafka.pid"
+PROPS_FILE="$DATA_DIR/server.properties"
+CLUSTER_ID_FILE="$DATA_DIR/cluster.id"
+
+say() { echo "kafka: $*"; }
+die() { echo "kafka: ERROR: $*" >&2; exit 1; }
+
+# --- helpers -------------------------------------------------------------------------------
+
+port_open() { # port -> 0 if something accepts TCP connections on 127.0.0.1:port
+  timeout 2 bash -c "exec 3<>/dev/tcp/$KAFKA_HOST/$1" 2>/dev/null
+}
+
+# Prints the pid from the pid file if that process is alive and is *our* broker.
+running_pid() {
+  [[ -f "$PID_FILE" ]] || return 1
+  local pid
+  pid="$(tr -dc '0-9' <"$PID_FILE")"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  # Guard against pid reuse: the process must be kafka.Kafka with our properties file.
+  if [[ -r "/proc/$pid/cmdline" ]]; then
+    local cmd
+    cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline")"
+    [[ "$cmd" == *kafka.Kafka* && "$cmd" == *"$PROPS_FILE"* ]] || return 1
+  fi
+  echo "$pid"
+}
+
+classpath_ok() {
+  [[ -s "$CLASSPATH_FILE" && -f "$CLASSPATH_STAMP" ]] || return 1
+  [[ "$(sha256sum "$POM" | cut -d' ' -f1)" == "$(cat "$CLASSPATH_STAMP")" ]] || return 1
+  local jar
+  while IFS= read -r jar; do
+    [[ -z "$jar" || -f "$jar" ]] || return 1
+  done < <(tr ':' '\n' <"$CLASSPATH_FILE")
+}
+
+resolve_classpath() {
+  classpath_ok && return 0
+  mkdir -p "$KAFKA_HOME_DIR"
+  local tmp="$CLASSPATH_FILE.tmp" mvn_log="$KAFKA_HOME_DIR/maven.log"
+  local args=(-B -q -Dstyle.color=never -f "$POM"
+    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath
+    -Dmdep.includeScope=runtime -Dmdep.outputFile="$tmp")
+  say "resolving the Kafka classpath with Maven (once; cached in $CLASSPATH_FILE)"
+  # Offline first (works when ~/.m2 already has everything), then online.
+  if ! "$MVN" -o "${args[@]}" >"$mvn_log" 2>&1; then
+    if ! "$MVN" "${args[@]}" >"$mvn_log" 2>&1; then
+      tail -n 40 "$mvn_log" >&2
+      die "Maven could not resolve the classpath (full output: $mvn_log)"
+    fi
+  fi
+  [[ -s "$tmp" ]] || die "Maven produced an empty classpath (see $mvn_log)"
+  mv "$tmp" "$CLASSPATH_FILE"
+  sha256sum "$POM" | cut -d' ' -f1 >"$CLASSPATH_STAMP"
+}
+
+# slf4j-simple configuration: everything goes to stderr, which nohup sends to $BROKER_LOG.
+LOG_OPTS=(
+  -Dorg.slf4j.simpleLogger.logFile=System.err
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=info
+  -Dorg.slf4j.simpleLogger.showDateTime=true
+  "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSS"
+  -Dorg.slf4j.simpleLogger.showThreadName=false
+  -Dorg.slf4j.simpleLogger.showShortLogName=false
+  -Dorg.slf4j.simpleLogger.levelInBrackets=true
+  # noisy bits
+  -Dorg.slf4j.simpleLogger.log.org.apache.kafka.common.config=warn
+  -Dorg.slf4j.simpleLogger.log.org.apache.kafka.common.utils.AppInfoParser=warn
+  -Dorg.slf4j.simpleLogger.log.org.apache.kafka.common.metrics=warn
+  -Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn
+  -Dorg.slf4j.simpleLogger.log.kafka.request.logger=warn
+  -Dorg.slf4j.simpleLogger.log.state.change.logger=warn
+  # per-partition chatter (x50 for __consumer_offsets on every start)
+  -Dorg.slf4j.simpleLogger.log.kafka.cluster.Partition=warn
+  -Dorg.slf4j.simpleLogger.log.org.apache.kafka.storage.internals.log.UnifiedLog=warn
+  -Dorg.slf4j.simpleLogger.log.org.apache.kafka.coordinator.common.runtime.CoordinatorRuntime=warn
+  -Dorg.slf4j.simpleLogger.log.org.apache.kafka.image.loader.MetadataLoader=warn
+)
+# CLI tools: only warnings, on stderr.
+TOOL_LOG_OPTS=(-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.logFile=System.err)
+
+write_properties() {
+  cat >"$PROPS_FILE" <<EOF
+# Generated by deploy/kafka/kafka.sh on every start — edit the script, not this file.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$LOG_DIRS
+
+# one broker: every internal topic has a single replica
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+default.replication.factor=1
+min.insync.replicas=1
+
+# dev ergonomics
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+num.partitions=6
+num.network.threads=2
+num.io.threads=4
+num.recovery.threads.per.data.dir=1
+log.retention.hours=168
+EOF
+}
+
+cluster_id() {
+  local id=""
+  [[ -s "$CLUSTER_ID_FILE" ]] && id="$(cat "$CLUSTER_ID_FILE")"
+  # Same format as `kafka-storage.sh random-uuid`: 16 random bytes, base64url, no padding.
+  # Like Kafka's Uuid.randomUuid(), reject ids starting with '-' (the CLI would read them as a flag).
+  while [[ -z "$id" || "$id" == -* ]]; do
+    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  done
+  echo "$id" >"$CLUSTER_ID_FILE"
+  echo "$id"
+}
+
+format_storage() {
+  [[ -f "$LOG_DIRS/meta.properties" ]] && return 0
+  say "formatting storage in $LOG_DIRS"
+  local out
+  if ! out="$("$JAVA" "${TOOL_LOG_OPTS[@]}" -cp "$CP" kafka.tools.StorageTool format \
+    -t "$(cluster_id)" -c "$PROPS_FILE" --ignore-formatted 2>&1)"; then
+    echo "$out" >&2
+    die "storage format failed"
+  fi
+}
+
+run_tool_quiet() { # main-class args... ; output goes to $DATA_DIR/warmup.log
+  timeout 60 "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 "${TOOL_LOG_OPTS[@]}" -cp "$CP" "$@" \
+    >>"$DATA_DIR/warmup.log" 2>&1 </dev/null
+}
+
+# Warm-up, so that the first client after a start does not hit retriable errors (kafkajs logs
+# them as ERROR, and its consumer "crashes" and restarts once):
+#  - every start: the first InitProducerId (idempotent producer) answers COORDINATOR_LOAD_IN_PROGRESS
+#    until the broker has fetched a producer-id block from the controller; an idempotent Java producer
+#    that sends nothing triggers that fetch.
+#  - fresh storage only: the first FindCoordinator creates __consumer_offsets (50 partitions) and
+#    answers COORDINATOR_NOT_AVAILABLE / NOT_COORDINATOR until it is loaded; describing a group waits
+#    that out.
+warm_up() {
+  [[ "${KAFKA_WARMUP:-1}" == 1 ]] || return 0
+  local bs="$KAFKA_HOST:$KAFKA_PORT" pids=()
+  : >"$DATA_DIR/warmup.log"
+  run_tool_quiet org.apache.kafka.tools.ConsoleProducer --bootstrap-server "$bs" \
+    --topic kafka-sh-warmup --producer-property enable.idempotence=true &
+  pids+=($!)
+  if ! compgen -G "$LOG_DIRS/__consumer_offsets-*" >/dev/null; then
+    run_tool_quiet org.apache.kafka.tools.consumer.group.ConsumerGroupCommand --bootstrap-server "$bs" \
+      --describe --group kafka-sh-warmup &
+    pids+=($!)
+  fi
+  local p
+  for p in "${pids[@]}"; do wait "$p" || true; done
+}
+
+print_log_tail() {
+  if [[ -f "$BROKER_LOG" ]]; then
+    echo "----- last 40 lines of $BROKER_LOG -----" >&2
+    tail -n 40 "$BROKER_LOG" >&2
+    echo "----------------------------------------" >&2
+  fi
+}
+
+# --- subcommands ---------------------------------------------------------------------------
+
+cmd_status() {
+  local pid
+  if pid="$(running_pid)" && port_open "$KAFKA_PORT"; then
+    say "running (pid $pid) at $KAFKA_HOST:$KAFKA_PORT"
+    return 0
+  elif pid="$(running_pid)"; then
+    say "process $pid is alive but $KAFKA_HOST:$KAFKA_PORT does not answer (starting or stuck; see: $0 logs)"
+    return 1
+  fi
+  say "not running"
+  return 1
+}
+
+cmd_start() {
+  local pid
+  if pid="$(running_pid)"; then
+    if port_open "$KAFKA_PORT"; then
+      say "already running (pid $pid)"
+      say "ready at $KAFKA_HOST:$KAFKA_PORT"
+      return 0
+    fi
+    die "broker process $pid is alive but port $KAFKA_PORT does not answer; run '$0 restart' or see '$0 logs'"
+  fi
+  rm -f "$PID_FILE"
+  local p
+  for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+    if port_open "$p"; then
+      die "port $KAFKA_HOST:$p is already in use by another process (not this script's broker); stop it or set KAFKA_PORT / KAFKA_CONTROLLER_PORT"
+    fi
+  done
+  command -v "$JAVA" >/dev/null || die "java not found (need Java 17+)"
+
+  local t0=$SECONDS
+  resolve_classpath
+  CP="$(cat "$CLASSPATH_FILE")"
+  mkdir -p "$DATA_DIR" "$LOG_DIRS"
+  write_properties
+  format_storage
+
+  [[ -f "$BROKER_LOG" ]] && mv -f "$BROKER_LOG" "$BROKER_LOG.1"
+  say "starting broker (log: $BROKER_LOG)"
+  # setsid: own session/process group, so Ctrl-C or a runner killing the caller's process group
+  # does not take the broker down. (The script has no job control, so setsid execs in place and
+  # $! is the JVM's pid.)
+  local detach=()
+  command -v setsid >/dev/null && detach=(setsid)
+  # shellcheck disable=SC2086 # KAFKA_HEAP_OPTS is intentionally word-split
+  nohup "${detach[@]}" "$JAVA" $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
+    -Djava.awt.headless=true -Dkafka.logs.dir="$DATA_DIR" "${LOG_OPTS[@]}" \
+    -cp "$CP" kafka.Kafka "$PROPS_FILE" >>"$BROKER_LOG" 2>&1 </dev/null &
+  pid=$!
+  echo "$pid" >"$PID_FILE"
+
+  local deadline=$((SECONDS + KAFKA_START_TIMEOUT_S))
+  while :; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$PID_FILE"
+      print_log_tail
+      die "broker exited during startup"
+    fi
+    # Ready = the server says so AND the client port accepts connections.
+    if grep -q "Kafka Server started" "$BROKER_LOG" 2>/dev/null && port_open "$KAFKA_PORT"; then
+      break
+    fi
+    if ((SECONDS >= deadline)); then
+      print_log_tail
+      say "broker not ready after ${KAFKA_START_TIMEOUT_S}s (KAFKA_START_TIMEOUT_S); stopping pid $pid"
+      stop_pid "$pid"
+      die "broker did not become ready"
+    fi
+    sleep 0.25
+  done
+  warm_up
+  say "started (pid $pid) in $((SECONDS - t0))s"
+  say "ready at $KAFKA_HOST:$KAFKA_PORT"
+}
+
+# SIGTERM, wait up to KAFKA_STOP_TIMEOUT_S, then SIGKILL.
+stop_pid() {
+  local pid="$1"
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + KAFKA_STOP_TIMEOUT_S))
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      say "pid $pid still alive after ${KAFKA_STOP_TIMEOUT_S}s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      sleep 0.5
+      break
+    fi
+    sleep 0.25
+  done
+  rm -f "$PID_FILE"
+}
+
+cmd_stop() {
+  local pid
+  if ! pid="$(running_pid)"; then
+    rm -f "$PID_FILE"
+    say "not running"
+    return 0
+  fi
+  say "stopping pid $pid"
+  stop_pid "$pid"
+  say "stopped"
+}
+
+cmd_reset() {
+  cmd_stop
+  say "deleting $DATA_DIR (jar cache kept)"
+  rm -rf "$DATA_DIR"
+}
+
+cmd_logs() {
+  [[ -f "$BROKER_LOG" ]] || die "no broker log yet ($BROKER_LOG)"
+  local follow=0 lines=100
+  while (($#)); do
+    case "$1" in
+      -f) follow=1 ;;
+      *[!0-9]*) die "usage: $0 logs [-f] [lines]" ;;
+      *) lines="$1" ;;
+    esac
+    shift
+  done
+  if ((follow)); then exec tail -n "$lines" -F "$BROKER_LOG"; fi
+  tail -n "$lines" "$BROKER_LOG"
+}
+
+# Run one of Kafka's own CLI classes with the cached classpath, e.g.
+#   kafka.sh tool org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:9092 --list
+cmd_tool() {
+  (($#)) || die "usage: $0 tool <main-class> [args...]"
+  resolve_classpath
+  exec "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 "${TOOL_LOG_OPTS[@]}" -cp "$(cat "$CLASSPATH_FILE")" "$@"
+}
+
+usage() {
+  echo "usage: $0 {start|stop|status|restart|reset|logs [-f] [lines]|tool <main-class> [args...]}" >&2
+  exit 2
+}
+
+cmd="${1:-}"
+(($#)) && shift
+case "$cmd" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  restart) cmd_stop && cmd_start ;;
+  reset) cmd_reset ;;
+  logs) cmd_logs "$@" ;;
+  tool) cmd_tool "$@" ;;
+  *) usage ;;
+esac

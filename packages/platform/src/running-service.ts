@@ -1,0 +1,40 @@
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import type { ShutdownStep } from './shutdown.ts';
+
+/** A started service: where it listens and how to stop it in order. */
+export interface RunningService {
+  /** Base URL of its HTTP server, e.g. http://127.0.0.1:8080. */
+  url: string;
+  /** The ordered shutdown; main wires it to signals, tests call stop(). */
+  shutdownSteps: ShutdownStep[];
+  stop(): Promise<void>;
+}
+
+export async function runShutdownSteps(steps: readonly ShutdownStep[]): Promise<void> {
+  for (const step of steps) await step.run();
+}
+
+export interface Listening {
+  server: ServerType;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves a fetch handler and resolves once the port is bound (port 0 picks a free one). */
+export async function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  host: string,
+  port: number,
+): Promise<Listening> {
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch, hostname: host, port }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://${address.address}:${address.port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

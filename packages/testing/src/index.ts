@@ -1,0 +1,3 @@
+export { aSpendEvent, uniqueSuffix } from './factories.ts';
+export { createTestDatabase, TEST_DATABASE_SERVER, type TestDatabase } from './test-database.ts';
+export { type WaitOptions, waitUntil } from './wait-until.ts';

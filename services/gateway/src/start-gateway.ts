@@ -1,0 +1,53 @@
+import { BatchingProducer, createKafka, ensureTopics } from '@spend-ledger/kafka';
+import {
+  createMetricsRegistry,
+  type Logger,
+  listen,
+  type RunningService,
+  runShutdownSteps,
+  type ShutdownStep,
+} from '@spend-ledger/platform';
+import { createGatewayApp } from './app.ts';
+import type { GatewayConfig } from './config.ts';
+import { createGatewayMetrics } from './metrics.ts';
+
+/** Connects the producer, then serves the gateway; resolves once it listens. */
+export async function startGateway(config: GatewayConfig, log: Logger): Promise<RunningService> {
+  const registry = createMetricsRegistry('gateway');
+  const metrics = createGatewayMetrics(registry);
+  const kafka = createKafka({ ...config.kafka, log });
+  if (config.createTopics) {
+    await ensureTopics(kafka, [{ topic: config.topic, numPartitions: config.topicPartitions }]);
+  }
+  const producer = new BatchingProducer(kafka, {
+    topic: config.topic,
+    log: log.child({ component: 'producer' }),
+    ackTimeoutMs: config.publishAckTimeoutMs,
+  });
+  await producer.connect();
+
+  let shuttingDown = false;
+  const app = createGatewayApp({
+    ...config,
+    publisher: producer,
+    log,
+    registry,
+    metrics,
+    isReady: async () => producer.isHealthy(),
+    isShuttingDown: () => shuttingDown,
+  });
+  const http = await listen(app.fetch, config.host, config.port);
+  log.info({ url: http.url, topic: config.topic }, 'gateway listening');
+
+  const shutdownSteps: ShutdownStep[] = [
+    {
+      name: 'not ready',
+      run: () => {
+        shuttingDown = true;
+      },
+    },
+    { name: 'stop accepting requests', run: http.close },
+    { name: 'flush and disconnect producer', run: () => producer.disconnect() },
+  ];
+  return { url: http.url, shutdownSteps, stop: () => runShutdownSteps(shutdownSteps) };
+}

@@ -1,0 +1,92 @@
+import {
+  BatchConsumer,
+  BatchingProducer,
+  createKafka,
+  ensureTopics,
+  getConsumerLag,
+} from '@spend-ledger/kafka';
+import { createLedgerDb, pingLedgerDb } from '@spend-ledger/ledger-db';
+import {
+  createMetricsRegistry,
+  type Logger,
+  listen,
+  type RunningService,
+  runShutdownSteps,
+  type ShutdownStep,
+} from '@spend-ledger/platform';
+import { createWriterApp } from './app.ts';
+import type { WriterConfig } from './config.ts';
+import { handleSpendBatch } from './handle-spend-batch.ts';
+import { createWriterMetrics } from './metrics.ts';
+
+/**
+ * Starts one writer replica: topics, dead-letter producer, health server, then the consumer. The
+ * consumer joins the group in the background; /readyz turns ready once it has.
+ */
+export async function startWriter(config: WriterConfig, log: Logger): Promise<RunningService> {
+  const registry = createMetricsRegistry('ledger-writer');
+  const metrics = createWriterMetrics(registry);
+  const kafka = createKafka({ ...config.kafka, log });
+  const ledger = createLedgerDb(config.databaseUrl, {
+    maxConnections: config.dbPoolMax,
+    applicationName: 'spend-ledger-writer',
+  });
+  if (config.createTopics) {
+    await ensureTopics(kafka, [
+      { topic: config.topic, numPartitions: config.topicPartitions },
+      { topic: config.deadLetterTopic, numPartitions: 1 },
+    ]);
+  }
+  const deadLetters = new BatchingProducer(kafka, {
+    topic: config.deadLetterTopic,
+    log: log.child({ component: 'dead-letter' }),
+  });
+  await deadLetters.connect();
+
+  let joined = false;
+  const consumer = new BatchConsumer(kafka, {
+    groupId: config.groupId,
+    topic: config.topic,
+    log: log.child({ component: 'consumer' }),
+    partitionsConcurrently: config.partitionsConcurrently,
+    sessionTimeoutMs: config.sessionTimeoutMs,
+    maxBytesPerPartition: config.maxBytesPerPartition,
+    onGroupChange: (e) => {
+      joined = e.type === 'joined';
+    },
+    handler: handleSpendBatch({
+      db: ledger.db,
+      deadLetters,
+      log: log.child({ component: 'batch' }),
+      metrics,
+      retry: config.retry,
+    }),
+  });
+
+  let shuttingDown = false;
+  const app = createWriterApp({
+    log,
+    registry,
+    metrics,
+    isShuttingDown: () => shuttingDown,
+    checks: { consumer: async () => joined, database: () => pingLedgerDb(ledger.db) },
+    fetchLag: () => getConsumerLag(kafka, config.groupId, config.topic),
+  });
+  const http = await listen(app.fetch, config.host, config.port);
+  log.info({ url: http.url, topic: config.topic, group: config.groupId }, 'writer listening');
+  await consumer.start();
+
+  const shutdownSteps: ShutdownStep[] = [
+    {
+      name: 'not ready',
+      run: () => {
+        shuttingDown = true;
+      },
+    },
+    { name: 'stop consumer: finish or abandon the batch, leave the group', run: () => consumer.stop() },
+    { name: 'disconnect dead-letter producer', run: () => deadLetters.disconnect() },
+    { name: 'close database pool', run: () => ledger.close() },
+    { name: 'close health server', run: http.close },
+  ];
+  return { url: http.url, shutdownSteps, stop: () => runShutdownSteps(shutdownSteps) };
+}
