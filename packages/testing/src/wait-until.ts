@@ -24,7 +24,9 @@ export async function waitUntil<T>(
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${options.timeoutMs ?? 30_000} ms waiting for ${options.description}; last: ${String(last)}`);
+      throw new Error(
+        `timed out after ${options.timeoutMs ?? 30_000} ms waiting for ${options.description}; last: ${String(last)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 100));
   }
