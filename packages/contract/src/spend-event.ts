@@ -59,7 +59,14 @@ export const SpendEventSchema = z
     provider: entityId,
     prompt_tokens: tokens,
     completion_tokens: tokens,
-    spend: z.union([z.string().max(64), z.number()], { error: 'must be a decimal string or a number' }),
+    spend: z
+      .union([z.string().max(64), z.number()], { error: 'must be a decimal string or a number' })
+      .transform((value, ctx) => {
+        const spend = parseSpend(value);
+        if (spend.ok) return formatSpend(spend.units);
+        ctx.addIssue({ code: 'custom', message: spend.reason });
+        return z.NEVER;
+      }),
     status: z.enum(['success', 'failure']).default('success'),
     metadata: z
       .record(z.string(), z.unknown())
@@ -72,20 +79,12 @@ export const SpendEventSchema = z
         error: 'must not contain NUL characters or unpaired surrogates',
       }),
   })
-  .transform((event, ctx) => {
-    const spend = parseSpend(event.spend);
-    if (!spend.ok) {
-      ctx.addIssue({ code: 'custom', path: ['spend'], message: spend.reason });
-      return z.NEVER;
-    }
-    return {
-      ...event,
-      timestamp: new Date(event.timestamp).toISOString(),
-      end_time: event.end_time ? new Date(event.end_time).toISOString() : null,
-      api_key: normalizeApiKey(event.api_key),
-      spend: formatSpend(spend.units),
-    };
-  });
+  .transform((event) => ({
+    ...event,
+    timestamp: new Date(event.timestamp).toISOString(),
+    end_time: event.end_time ? new Date(event.end_time).toISOString() : null,
+    api_key: normalizeApiKey(event.api_key),
+  }));
 
 export type SpendEventInput = z.input<typeof SpendEventSchema>;
 export type SpendEvent = z.output<typeof SpendEventSchema>;

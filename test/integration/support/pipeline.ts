@@ -102,9 +102,9 @@ export async function startPipeline(
         },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
-    get: async (path) => {
+    get: async <T>(path: string) => {
       const res = await fetch(`${query.url}${path}`, { headers: { authorization: `Bearer ${QUERY_TOKEN}` } });
-      return { status: res.status, body: await res.json() };
+      return { status: res.status, body: (await res.json()) as T };
     },
     startWriter: addWriter,
     waitForLagZero: async (timeoutMs = 60_000) => {

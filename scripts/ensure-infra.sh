@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Makes sure the two real dependencies are up: PostgreSQL on $PGHOST:$PGPORT and the local Kafka
+# broker (deploy/kafka/kafka.sh). Idempotent; used by `npm run up`, `npm test` and .ci/run.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PGHOST="${PGHOST:-127.0.0.1}"
+PGPORT="${PGPORT:-5432}"
+
+pg_up() { pg_isready -h "$PGHOST" -p "$PGPORT" -q 2>/dev/null; }
+
+if ! pg_up; then
+  if command -v pg_ctlcluster >/dev/null 2>&1 && [[ -d /etc/postgresql ]]; then
+    echo "postgres: down; starting the local cluster"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start
+  else
+    echo "postgres: nothing answers on $PGHOST:$PGPORT and no local cluster to start." >&2
+    echo "          Start PostgreSQL 15+ (or set DATABASE_URL / PGHOST / PGPORT) and try again." >&2
+    exit 1
+  fi
+  for _ in $(seq 1 60); do pg_up && break; sleep 0.5; done
+  pg_up || { echo "postgres: did not become ready on $PGHOST:$PGPORT" >&2; exit 1; }
+fi
+echo "postgres: ready at $PGHOST:$PGPORT"
+
+bash deploy/kafka/kafka.sh start

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The one test command (`npm test`): starts what the tests need, checks types and lint, then runs
+# the unit tests and the integration tests against the real broker and the real database.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+shopt -s globstar nullglob
+
+bash scripts/ensure-infra.sh
+echo "== typecheck"; npx tsc -p tsconfig.json
+echo "== lint"; npx biome check .
+
+# Node 20's test runner does not expand globs itself.
+files=(packages/*/src/**/*.test.ts services/*/src/**/*.test.ts test/integration/**/*.test.ts)
+if [[ $# -gt 0 ]]; then files=("$@"); fi
+echo "== tests (${#files[@]} files)"
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
