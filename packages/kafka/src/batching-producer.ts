@@ -60,6 +60,9 @@ export class BatchingProducer {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
+      // The idempotent producer must not give up on retriable errors (kafkajs warns otherwise);
+      // callers are bounded by ackTimeoutMs instead, and get a PublishError when it passes.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
     this.producer.on(this.producer.events.DISCONNECT, () => {
       this.connected = false;
