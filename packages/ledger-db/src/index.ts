@@ -23,5 +23,13 @@ export {
   type SpendFigures,
   type StoredSpendLog,
 } from './queries.ts';
+export {
+  type Difference,
+  type ExpectedTotals,
+  METRICS,
+  type ReconcileReport,
+  reconcileLedger,
+} from './reconcile.ts';
+export { reconcileCommand } from './reconcile-command.ts';
 export * as schema from './schema/index.ts';
 export { type WriteSpendResult, writeSpendBatch } from './write-spend-batch.ts';

@@ -3,6 +3,7 @@ import { type LedgerDb, writeSpendBatch } from '@spend-ledger/ledger-db';
 import type { Logger } from '@spend-ledger/platform';
 import { toDeadLetters } from './dead-letter.ts';
 import { decodeMessages } from './decode-messages.ts';
+import type { LedgerHealth } from './ledger-health.ts';
 import type { WriterMetrics } from './metrics.ts';
 import { retryWithBackoff } from './retry-with-backoff.ts';
 
@@ -12,6 +13,7 @@ export interface SpendBatchDeps {
   log: Logger;
   metrics: WriterMetrics;
   retry: { initialMs: number; maxMs: number };
+  health: LedgerHealth;
 }
 
 /**
@@ -41,20 +43,17 @@ export function handleSpendBatch(deps: SpendBatchDeps): BatchHandler {
       deps.metrics.deadLettered.inc(poison.length);
     }
 
-    const write = () =>
-      writeSpendBatch(deps.db, events).catch((error) => {
-        deps.metrics.writeFailures.inc();
+    const write = async () => {
+      try {
+        const result = await writeSpendBatch(deps.db, events);
+        deps.health.succeeded();
+        return result;
+      } catch (error) {
+        deps.health.failed(error);
         throw error;
-      });
-    const result = await retryWithBackoff(write, {
-      ...retry,
-      onStateChange: (state, { error, attempts }) => {
-        deps.metrics.databaseUp.set(state === 'failing' ? 0 : 1);
-        if (state === 'failing') log.error({ err: error }, 'ledger write failing; retrying with back-off');
-        else log.info({ attempts }, 'ledger write recovered');
-      },
-    });
-    deps.metrics.databaseUp.set(1);
+      }
+    };
+    const result = await retryWithBackoff(write, retry);
     deps.metrics.eventsWritten.inc(result.written);
     deps.metrics.duplicatesSkipped.inc(result.duplicates);
     log.debug({ ...result, deadLettered: poison.length, seconds: stopTimer() }, 'batch written');

@@ -36,7 +36,9 @@ export async function retryWithBackoff<T>(work: () => Promise<T>, options: Backo
       const until = Date.now() + delay * (0.75 + Math.random() * 0.5);
       while (Date.now() < until) {
         if (!options.shouldContinue()) throw new AbandonedError();
-        await options.heartbeat?.().catch(() => {});
+        // A heartbeat error (usually: the group is rebalancing) propagates, so the consumer can
+        // rejoin instead of holding up the whole group until it is evicted.
+        await options.heartbeat?.();
         await new Promise((r) => setTimeout(r, Math.min(1_000, Math.max(0, until - Date.now()))));
       }
       delay = Math.min(delay * 2, options.maxMs);

@@ -17,6 +17,7 @@ import {
 import { createWriterApp } from './app.ts';
 import type { WriterConfig } from './config.ts';
 import { handleSpendBatch } from './handle-spend-batch.ts';
+import { LedgerHealth } from './ledger-health.ts';
 import { createWriterMetrics } from './metrics.ts';
 
 /**
@@ -60,6 +61,7 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
       log: log.child({ component: 'batch' }),
       metrics,
       retry: config.retry,
+      health: new LedgerHealth(log.child({ component: 'ledger' }), metrics),
     }),
   });
 

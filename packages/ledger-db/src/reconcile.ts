@@ -1,0 +1,171 @@
+import { sql } from 'drizzle-orm';
+import type { LedgerDb } from './client.ts';
+
+/** The additive metrics every check compares. */
+export const METRICS = [
+  'spend',
+  'prompt_tokens',
+  'completion_tokens',
+  'api_requests',
+  'successful_requests',
+  'failed_requests',
+] as const;
+export type Metric = (typeof METRICS)[number];
+export type MetricValues = Record<Metric, string>;
+
+export interface Difference {
+  check: 'logs-vs-daily' | 'daily-vs-totals' | 'expected-vs-totals';
+  entityType: string;
+  entityId: string;
+  /** The UTC day, for checks made per day. */
+  day?: string;
+  metric: Metric;
+  left: string;
+  right: string;
+}
+
+/** Expected totals per entity type and id, e.g. from the acknowledged events of a test run. */
+export type ExpectedTotals = Record<string, Record<string, Partial<MetricValues>>>;
+
+export interface ReconcileReport {
+  /** Rows compared per check. */
+  compared: Record<Difference['check'], number>;
+  differences: Difference[];
+}
+
+// Per-request rows expanded to one row per entity they are booked against: the same mapping as
+// aggregate.ts entitiesOf, written in SQL so the check does not trust the code it checks.
+const logsByEntity = sql`
+  select 'key' as entity_type, api_key as entity_id, day, spend, prompt_tokens, completion_tokens, status from spend_logs
+  union all select 'user', user_id, day, spend, prompt_tokens, completion_tokens, status from spend_logs where user_id is not null
+  union all select 'end_user', end_user_id, day, spend, prompt_tokens, completion_tokens, status from spend_logs where end_user_id is not null
+  union all select 'team', team_id, day, spend, prompt_tokens, completion_tokens, status from spend_logs where team_id is not null
+  union all select 'org', org_id, day, spend, prompt_tokens, completion_tokens, status from spend_logs where org_id is not null
+  union all select 'tag', tag, day, spend, prompt_tokens, completion_tokens, status from spend_logs, unnest(tags) as tag`;
+
+const metricsAsText = (prefix: string) =>
+  sql.raw(METRICS.map((m) => `coalesce(${prefix}.${m}, 0)::text as ${prefix}_${m}`).join(', '));
+const anyMetricDiffers = sql.raw(
+  METRICS.map((m) => `coalesce(l.${m}, 0) <> coalesce(r.${m}, 0)`).join(' or '),
+);
+
+type Row = Record<string, string | null>;
+
+/** Equal decimal texts whatever their scale: '1.50' equals '1.500000000000', '0' equals '0.0'. */
+const normalise = (v: string) => (v.includes('.') ? v.replace(/0+$/, '').replace(/\.$/, '') : v);
+const sameDecimal = (a: string, b: string) => normalise(a) === normalise(b);
+
+function toDifferences(check: Difference['check'], rows: readonly Row[]): Difference[] {
+  const out: Difference[] = [];
+  for (const row of rows) {
+    for (const metric of METRICS) {
+      const left = row[`l_${metric}`] ?? '0';
+      const right = row[`r_${metric}`] ?? '0';
+      if (sameDecimal(left, right)) continue;
+      out.push({
+        check,
+        entityType: row.entity_type ?? '',
+        entityId: row.entity_id ?? '',
+        ...(row.day ? { day: row.day } : {}),
+        metric,
+        left,
+        right,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks that, for every entity type, the per-request rows, the daily aggregates and the entity
+ * totals agree exactly (per entity and day, then per entity), and optionally that the totals equal
+ * `expected`. Read-only; runs in one repeatable-read snapshot so a writer busy meanwhile cannot
+ * produce a false difference.
+ */
+export async function reconcileLedger(db: LedgerDb, expected?: ExpectedTotals): Promise<ReconcileReport> {
+  return db.transaction(
+    async (tx) => {
+      const logsVsDaily = await tx.execute<Row>(sql`
+        with l as (
+          select entity_type, entity_id, day, sum(spend) as spend, sum(prompt_tokens) as prompt_tokens,
+            sum(completion_tokens) as completion_tokens, count(*) as api_requests,
+            count(*) filter (where status = 'success') as successful_requests,
+            count(*) filter (where status <> 'success') as failed_requests
+          from (${logsByEntity}) e group by 1, 2, 3),
+        r as (
+          select entity_type, entity_id, day, sum(spend) as spend, sum(prompt_tokens) as prompt_tokens,
+            sum(completion_tokens) as completion_tokens, sum(api_requests) as api_requests,
+            sum(successful_requests) as successful_requests, sum(failed_requests) as failed_requests
+          from daily_spend group by 1, 2, 3)
+        select coalesce(l.entity_type, r.entity_type) as entity_type, coalesce(l.entity_id, r.entity_id) as entity_id,
+          coalesce(l.day, r.day)::text as day, ${metricsAsText('l')}, ${metricsAsText('r')}
+        from l full join r using (entity_type, entity_id, day)
+        where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
+      const dailyVsTotals = await tx.execute<Row>(sql`
+        with l as (
+          select entity_type, entity_id, sum(spend) as spend, sum(prompt_tokens) as prompt_tokens,
+            sum(completion_tokens) as completion_tokens, sum(api_requests) as api_requests,
+            sum(successful_requests) as successful_requests, sum(failed_requests) as failed_requests
+          from daily_spend group by 1, 2),
+        r as (select * from entity_totals)
+        select coalesce(l.entity_type, r.entity_type) as entity_type, coalesce(l.entity_id, r.entity_id) as entity_id,
+          ${metricsAsText('l')}, ${metricsAsText('r')}
+        from l full join r using (entity_type, entity_id)
+        where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
+      const counts = await tx.execute<{ daily: string; totals: string }>(sql`
+        select (select count(*) from (select 1 from daily_spend group by entity_type, entity_id, day) d)::text as daily,
+               (select count(*) from entity_totals)::text as totals`);
+      const differences = [
+        ...toDifferences('logs-vs-daily', logsVsDaily),
+        ...toDifferences('daily-vs-totals', dailyVsTotals),
+      ];
+      let expectedCompared = 0;
+      if (expected) {
+        const rows = await tx.execute<Row>(
+          sql`select entity_type, entity_id, ${sql.raw(METRICS.map((m) => `${m}::text as ${m}`).join(', '))} from entity_totals`,
+        );
+        const actual = new Map(rows.map((r) => [`${r.entity_type}\u0000${r.entity_id}`, r]));
+        const wanted = new Set<string>();
+        for (const [entityType, entities] of Object.entries(expected)) {
+          for (const [entityId, metrics] of Object.entries(entities)) {
+            const key = `${entityType}\u0000${entityId}`;
+            wanted.add(key);
+            expectedCompared += 1;
+            const row = actual.get(key);
+            const pairs: Row = { entity_type: entityType, entity_id: entityId };
+            for (const metric of METRICS) {
+              if (metrics[metric] === undefined) continue;
+              pairs[`l_${metric}`] = metrics[metric] ?? '0';
+              pairs[`r_${metric}`] = row?.[metric] ?? '0';
+            }
+            differences.push(
+              ...toDifferences('expected-vs-totals', [pairs]).filter((d) => metrics[d.metric] !== undefined),
+            );
+          }
+        }
+        // Entities the ledger has, of a type the expectation covers, that it does not name.
+        for (const [key, row] of actual) {
+          const type = row.entity_type ?? '';
+          if (wanted.has(key) || expected[type] === undefined) continue;
+          differences.push({
+            check: 'expected-vs-totals',
+            entityType: type,
+            entityId: row.entity_id ?? '',
+            metric: 'api_requests',
+            left: '0',
+            right: row.api_requests ?? '0',
+          });
+        }
+      }
+      return {
+        compared: {
+          'logs-vs-daily': Number(counts[0]?.daily ?? 0),
+          'daily-vs-totals': Number(counts[0]?.totals ?? 0),
+          'expected-vs-totals': expectedCompared,
+        },
+        differences,
+      };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
