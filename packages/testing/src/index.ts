@@ -1,3 +1,10 @@
 export { aSpendEvent, uniqueSuffix } from './factories.ts';
 export { createTestDatabase, TEST_DATABASE_SERVER, type TestDatabase } from './test-database.ts';
 export { type WaitOptions, waitUntil } from './wait-until.ts';
+export {
+  type ExpectedFigures,
+  expectedTotals,
+  generateWorkload,
+  seededRandom,
+  type WorkloadOptions,
+} from './workload.ts';
