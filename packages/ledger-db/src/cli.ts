@@ -1,0 +1,26 @@
+import { reconcileCommand } from './reconcile-command.ts';
+
+/**
+ * Operator commands: `npm run ledger -- <command> [options]`. Each command is a module exporting
+ * `(argv, env) => Promise<exitCode>`; add new ones to this table.
+ */
+const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
+  reconcile: {
+    summary: 'check that per-request rows, daily aggregates and totals agree (and match --expected)',
+    run: (argv) => reconcileCommand(argv),
+  },
+};
+
+const [name, ...argv] = process.argv.slice(2);
+const command = name ? COMMANDS[name] : undefined;
+if (!command) {
+  console.log('usage: npm run ledger -- <command> [--help]\n');
+  for (const [n, c] of Object.entries(COMMANDS)) console.log(`  ${n.padEnd(12)} ${c.summary}`);
+  process.exit(name ? 2 : 0);
+}
+try {
+  process.exitCode = await command.run(argv);
+} catch (error) {
+  console.error(`ledger ${name}: ${(error as Error).message}`);
+  process.exitCode = 2;
+}
