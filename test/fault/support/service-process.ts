@@ -1,0 +1,83 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { waitUntil } from '@spend-ledger/testing';
+import { REPO_ROOT } from './fault-env.ts';
+
+export type ServiceName = 'gateway' | 'ledger-writer' | 'query-api';
+
+/**
+ * One service as a child process, exactly as production runs it (node + tsx + main.ts), so the
+ * suite can SIGKILL it. Its JSON log goes to .local/fault-logs/<label>.log for post-mortems.
+ */
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  readonly logFile: string;
+
+  constructor(
+    readonly service: ServiceName,
+    readonly label: string,
+    private readonly env: Record<string, string>,
+    readonly port: number,
+  ) {
+    mkdirSync(`${REPO_ROOT}.local/fault-logs`, { recursive: true });
+    this.logFile = `${REPO_ROOT}.local/fault-logs/${label}.log`;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const log = createWriteStream(this.logFile, { flags: 'a' });
+    this.child = spawn(process.execPath, ['--import', 'tsx', `services/${this.service}/src/main.ts`], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', LOG_LEVEL: 'info', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout?.pipe(log);
+    this.child.stderr?.pipe(log);
+    const child = this.child;
+    await waitUntil(
+      async () => {
+        if (child.exitCode !== null)
+          throw new Error(`${this.label} exited with ${child.exitCode}; see ${this.logFile}`);
+        const res = await fetch(`${this.url}/healthz`).catch(() => undefined);
+        return res?.status === 200 || undefined;
+      },
+      { description: `${this.label} to listen`, timeoutMs: 60_000, intervalMs: 100 },
+    ).catch((error) => {
+      if (child.exitCode !== null)
+        throw new Error(`${this.label} exited with ${child.exitCode}; see ${this.logFile}`);
+      throw error;
+    });
+  }
+
+  /** Waits until /readyz answers 200 (consumer joined, dependencies reachable). */
+  async waitReady(timeoutMs = 60_000): Promise<void> {
+    await waitUntil(
+      async () => (await fetch(`${this.url}/readyz`).catch(() => undefined))?.status === 200 || undefined,
+      {
+        description: `${this.label} to be ready`,
+        timeoutMs,
+      },
+    );
+  }
+
+  /** SIGKILL: no shutdown code runs, exactly like a crashed pod or an OOM kill. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  /** SIGTERM and wait for the ordered shutdown to finish. */
+  async stop(): Promise<number | null> {
+    return this.signal('SIGTERM');
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill(signal);
+    return exited;
+  }
+}
