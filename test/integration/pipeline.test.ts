@@ -87,6 +87,20 @@ describe('spend pipeline: gateway → Kafka → writer → Postgres → query AP
     assert.equal(totals.body.spend, '1.750000000000', 'the first copy of a request_id wins');
   });
 
+  it('shows the writer ready, its lag and its counters', async () => {
+    const writer = p.writers[0]?.url;
+    await p.waitForLagZero();
+    const ready = await fetch(`${writer}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.deepEqual(await ready.json(), { status: 'ready', checks: { consumer: 'ok', database: 'ok' } });
+    const lag = (await (await fetch(`${writer}/lag`)).json()) as { total: number; partitions: unknown[] };
+    assert.equal(lag.total, 0);
+    assert.equal(lag.partitions.length, 3);
+    const metrics = await (await fetch(`${writer}/metrics`)).text();
+    assert.match(metrics, /writer_events_written_total\{service="ledger-writer"\} [1-9]/);
+    assert.match(metrics, /writer_database_up\{service="ledger-writer"\} 1/);
+  });
+
   it('answers zero totals for an entity it never saw, and 404 for an unknown request_id', async () => {
     const r = await p.get<{ spend: string; api_requests: number }>(`/v1/spend/user/nobody-${uniqueSuffix()}`);
     assert.equal(r.status, 200);
