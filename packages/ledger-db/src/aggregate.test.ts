@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SpendEventSchema } from '@spend-ledger/contract';
+import { aggregateSpend } from './aggregate.ts';
+
+const event = (o: Record<string, unknown>) =>
+  SpendEventSchema.parse({
+    request_id: String(Math.random()),
+    timestamp: '2026-11-28T10:00:00Z',
+    api_key: 'k',
+    model: 'm',
+    spend: '0.1',
+    ...o,
+  });
+
+describe('aggregateSpend', () => {
+  it('books an event against its key, user, end user, team, org and each tag', () => {
+    const { totals } = aggregateSpend([
+      event({ user_id: 'u', end_user_id: 'e', team_id: 't', org_id: 'o', tags: ['a', 'b'] }),
+    ]);
+    assert.deepEqual(
+      totals.map((t) => `${t.entityType}/${t.entityId}`),
+      ['end_user/e', 'key/k', 'org/o', 'tag/a', 'tag/b', 'team/t', 'user/u'],
+    );
+  });
+
+  it('sums exactly and splits daily rows by day, model and provider, absent provider as ""', () => {
+    const { daily, totals } = aggregateSpend([
+      event({ spend: '0.1', prompt_tokens: 1 }),
+      event({ spend: '0.2', prompt_tokens: 2, status: 'failure' }),
+      event({ spend: '0.3', timestamp: '2026-11-29T00:00:00Z' }),
+      event({ spend: '0.4', provider: 'openai' }),
+    ]);
+    assert.deepEqual(
+      daily.map((d) => [d.day, d.provider, d.spendUnits, d.apiRequests, d.failedRequests]),
+      [
+        ['2026-11-28', '', 300_000_000_000n, 2, 1],
+        ['2026-11-28', 'openai', 400_000_000_000n, 1, 0],
+        ['2026-11-29', '', 300_000_000_000n, 1, 0],
+      ],
+    );
+    assert.equal(totals[0]?.spendUnits, 1_000_000_000_000n);
+    assert.equal(totals[0]?.promptTokens, 3);
+  });
+
+  it('returns rows sorted by conflict key (the lock order), whatever the input order', () => {
+    const events = ['z', 'a', 'm', 'b'].map((k) => event({ api_key: k }));
+    const keys = aggregateSpend(events).daily.map((d) => d.entityId);
+    assert.deepEqual(keys, ['a', 'b', 'm', 'z']);
+    assert.deepEqual(aggregateSpend([...events].reverse()).daily, aggregateSpend(events).daily);
+  });
+});
