@@ -1,0 +1,109 @@
+import { parseArgs } from 'node:util';
+
+export const SUITES = ['writer', 'copy', 'naive', 'phases', 'scaling', 'gateway', 'e2e'] as const;
+export type SuiteName = (typeof SUITES)[number];
+
+export interface BenchOptions {
+  mode: 'full' | 'quick';
+  suites: SuiteName[];
+  /** Events preloaded for the writer, COPY and scaling runs. */
+  events: number;
+  naiveEvents: number;
+  phaseEvents: number;
+  phaseBatchSizes: number[];
+  scalingReplicas: number[];
+  gatewayBatches: number[];
+  gatewaySeconds: number;
+  gatewayConnections: number;
+  sendBatchSeconds: number;
+  e2eSeconds: number;
+  /** Fixed e2e rate; default half of min(writer max, gateway max at batch 100) from this run. */
+  e2eRate: number | undefined;
+  cpuProfile: boolean;
+  /** Extra environment for the service processes, e.g. WRITER_PARTITIONS_CONCURRENTLY=6. */
+  serviceEnv: Record<string, string>;
+}
+
+const FULL = {
+  events: 1_000_000,
+  naiveEvents: 5_000,
+  phaseEvents: 200_000,
+  phaseBatchSizes: [5_000, 20_000],
+  scalingReplicas: [1, 2, 3],
+  gatewayBatches: [1, 10, 100],
+  gatewaySeconds: 10,
+  gatewayConnections: 50,
+  sendBatchSeconds: 5,
+  e2eSeconds: 60,
+};
+
+const QUICK: typeof FULL = {
+  events: 10_000,
+  naiveEvents: 200,
+  phaseEvents: 5_000,
+  phaseBatchSizes: [5_000],
+  scalingReplicas: [1, 2],
+  gatewayBatches: [1, 10, 100],
+  gatewaySeconds: 1,
+  gatewayConnections: 20,
+  sendBatchSeconds: 0.5,
+  e2eSeconds: 3,
+};
+
+const USAGE = `npm run bench [-- options]     (npm run bench:quick = --quick)
+  --quick               seconds-long run of every suite (CI), numbers not meaningful
+  --only a,b            suites: ${SUITES.join(', ')}
+  --events N            writer preload (default 1,000,000; quick 20,000)
+  --e2e-rate N          events/s for the end-to-end run (default: half the measured maximum)
+  --e2e-seconds N       duration of the end-to-end run (default 60)
+  --gateway-seconds N   per load step (default 10)
+  --cpu-prof            V8 CPU profile of the single-writer run, summarised
+  --env KEY=VALUE       extra environment for the service processes (repeatable)`;
+
+const list = (v: string | undefined, fallback: number[]) => (v ? v.split(',').map(Number) : fallback);
+const num = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number(v));
+
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      events: { type: 'string' },
+      replicas: { type: 'string' },
+      'e2e-rate': { type: 'string' },
+      'e2e-seconds': { type: 'string' },
+      'gateway-seconds': { type: 'string' },
+      'cpu-prof': { type: 'boolean', default: false },
+      env: { type: 'string', multiple: true, default: [] },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const base = values.quick ? QUICK : FULL;
+  const suites = values.only ? (values.only.split(',') as SuiteName[]) : [...SUITES];
+  const unknown = suites.filter((s) => !SUITES.includes(s));
+  if (unknown.length > 0) throw new Error(`unknown suite(s) ${unknown.join(', ')}\n${USAGE}`);
+  const serviceEnv = Object.fromEntries(
+    (values.env ?? []).map((kv) => {
+      const at = kv.indexOf('=');
+      if (at < 1) throw new Error(`--env wants KEY=VALUE, got "${kv}"`);
+      return [kv.slice(0, at), kv.slice(at + 1)];
+    }),
+  );
+  return {
+    ...base,
+    mode: values.quick ? 'quick' : 'full',
+    suites,
+    events: num(values.events, base.events),
+    scalingReplicas: list(values.replicas, base.scalingReplicas),
+    gatewaySeconds: num(values['gateway-seconds'], base.gatewaySeconds),
+    e2eSeconds: num(values['e2e-seconds'], base.e2eSeconds),
+    e2eRate: values['e2e-rate'] ? Number(values['e2e-rate']) : undefined,
+    cpuProfile: values['cpu-prof'] ?? false,
+    serviceEnv,
+  };
+}

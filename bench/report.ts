@@ -1,0 +1,193 @@
+import { ratio, round } from './lib/stats.ts';
+import { printTable } from './lib/table.ts';
+import type { CopyResult } from './suites/copy-limit.ts';
+import type { EndToEndResult } from './suites/end-to-end.ts';
+import type { GatewayResult } from './suites/gateway-throughput.ts';
+import type { NaiveResult } from './suites/naive-baseline.ts';
+import type { PreloadedTopic } from './suites/preload-topic.ts';
+import type { WriterRun } from './suites/run-writers.ts';
+import type { PhaseResult } from './suites/writer-phases.ts';
+
+/** Every printed table, in order, for the results file. */
+export const printed: string[] = [];
+const table = (title: string, rows: Parameters<typeof printTable>[1]) =>
+  printed.push(printTable(title, rows));
+
+export function reportPreload(p: PreloadedTopic): void {
+  table('Preload (kafkajs sendBatch, 5,000 per call, 4 in flight)', [
+    {
+      events: p.messages,
+      unique: p.totals.unique,
+      duplicates: p.totals.duplicates,
+      failures: p.totals.failures,
+      seconds: round(p.seconds, 1),
+      'events/s': round(p.eventsPerSecond),
+    },
+  ]);
+}
+
+const writerRow = (w: WriterRun) => ({
+  replicas: w.replicas,
+  events: w.messages,
+  seconds: round(w.seconds, 1),
+  'events/s': round(w.eventsPerSecond),
+  'unique/s': round(w.uniqueEventsPerSecond),
+  's from spawn': round(w.secondsFromSpawn, 1),
+  batches: w.batches,
+  'events/batch': round(w.eventsPerBatch),
+  'ms/batch': round(w.msPerBatch),
+  'peak RSS MB': w.peakRssMb.join('/'),
+  correct: w.check.ok ? 'yes' : `NO: ${w.check.problems.join('; ')}`,
+});
+
+/** Who used the two cores during a writer run (CPU seconds, from /proc). */
+const cpuRow = (w: WriterRun) => ({
+  replicas: w.replicas,
+  writers: w.cpuSeconds.writers,
+  'postgres (its db)': w.cpuSeconds['postgres (bench db)'],
+  'postgres (all)': w.cpuSeconds.postgres,
+  kafka: w.cpuSeconds.kafka,
+  bench: w.cpuSeconds.bench,
+  others: w.cpuSeconds.others,
+  'machine busy': w.cpuSeconds['machine busy'],
+  'machine total': w.cpuSeconds['machine total'],
+});
+
+export function reportWriter(w: WriterRun): void {
+  table('1. Writer throughput (preloaded topic → lag 0, all rows verified)', [writerRow(w)]);
+  table('CPU seconds during the writer run', [cpuRow(w)]);
+  if (w.profile) {
+    table(`Writer CPU profile: self time by area (${w.profile.seconds} s profiled)`, w.profile.byArea);
+    table('Writer CPU profile: hottest functions (self time)', w.profile.topFunctions);
+  }
+}
+
+export function reportWriterComparison(
+  w: WriterRun | undefined,
+  copy: CopyResult[] | undefined,
+  naive: NaiveResult | undefined,
+): void {
+  const rows = [];
+  if (w)
+    rows.push({
+      path: `writer (1 replica)`,
+      'events/s': round(w.eventsPerSecond),
+      ratio: '1',
+      note: 'dedupe + per-request rows + all aggregates',
+    });
+  for (const c of copy ?? []) {
+    rows.push({
+      path: `COPY into ${c.target}`,
+      'events/s': round(c.rowsPerSecond),
+      ratio: `writer/COPY ${ratio(w?.eventsPerSecond, c.rowsPerSecond) ?? '–'}`,
+      note: `${c.rows.toLocaleString('en-US')} rows, ${round(c.seconds, 1)} s`,
+    });
+  }
+  if (naive) {
+    rows.push({
+      path: 'naive: 1 tx per event',
+      'events/s': round(naive.eventsPerSecond),
+      ratio: `writer/naive ${ratio(w?.eventsPerSecond, naive.eventsPerSecond) ?? '–'}`,
+      note: `${naive.events} events, ${round(naive.statementsPerEvent, 1)} statements/event, ${naive.check.ok ? 'correct' : `WRONG: ${naive.check.problems.join('; ')}`}`,
+    });
+  }
+  if (rows.length > 0)
+    table('1b. Writer vs the physical limit (COPY) and the naive per-event baseline', rows);
+}
+
+export function reportPhases(phases: PhaseResult[]): void {
+  if (phases.length === 0) return;
+  table(
+    'Where a writer batch spends its time (in-process, real writeSpendBatch; mean ms per batch)',
+    phases.map((p) => ({
+      'batch size': p.batchSize,
+      batches: p.batches,
+      'tx events/s': round(p.writeEventsPerSecond),
+      ...p.ms,
+      'daily rows/batch': p.dailyRowsPerBatch,
+      'totals rows/batch': p.totalRowsPerBatch,
+      'events/daily row': p.eventsPerDailyRow,
+    })),
+  );
+}
+
+export function reportScaling(runs: WriterRun[]): void {
+  if (runs.length === 0) return;
+  const one = runs.find((r) => r.replicas === 1)?.eventsPerSecond;
+  table(
+    '4. Writer scaling on 6 partitions (2 cores: this shows overhead, not speed-up)',
+    runs.map((w) => ({ ...writerRow(w), 'vs 1 replica': ratio(w.eventsPerSecond, one) })),
+  );
+  table('CPU seconds during the scaling runs', runs.map(cpuRow));
+}
+
+export function reportGateway(g: GatewayResult): void {
+  const limit = Math.max(...g.sendBatch.map((s) => s.eventsPerSecond));
+  table(
+    '2. Gateway throughput, 202 only after acks=all (autocannon)',
+    g.rows.map((r) => ({
+      batch: r.batch,
+      'req/s': round(r.requestsPerSecond),
+      'events/s': round(r.eventsPerSecond),
+      'p50 ms': r.p50Ms,
+      'p99 ms': r.p99Ms,
+      '80% req/s': round(r.at80.requestsPerSecond),
+      '80% p50 ms': r.at80.p50Ms,
+      '80% p99 ms': r.at80.p99Ms,
+      'vs sendBatch': ratio(r.eventsPerSecond, limit),
+      failures: r.failures,
+    })),
+  );
+  table(
+    '2b. Kafka client limit: sendBatch, idempotent, 1 in flight, acks=all, same events',
+    g.sendBatch.map((s) => ({
+      'messages/call': s.messagesPerCall,
+      'events/s': round(s.eventsPerSecond),
+      'ms/call': round(s.msPerCall, 1),
+    })),
+  );
+  table('Gateway CPU seconds during the load steps', [
+    { ...g.cpuSeconds, 'gateway peak RSS MB': g.peakRssMb },
+  ]);
+}
+
+export function reportEndToEnd(e: EndToEndResult): void {
+  table('3. End to end: 202 → visible through the query API, fixed rate', [
+    {
+      'target ev/s': round(e.targetEventsPerSecond),
+      'achieved ev/s': round(e.achievedEventsPerSecond),
+      seconds: e.seconds,
+      probes: e.probes,
+      'p50 ms': round(e.visibleP50Ms),
+      'p99 ms': round(e.visibleP99Ms),
+      'max ms': round(e.visibleMaxMs),
+      '202 p50 ms': round(e.ackP50Ms, 1),
+      '202 p99 ms': round(e.ackP99Ms, 1),
+      'failed posts': e.failedPosts,
+      'late batches': e.skippedBatches,
+      correct: e.check.ok ? 'yes' : `NO: ${e.check.problems.join('; ')}`,
+    },
+  ]);
+}
+
+export function reportRss(rows: Array<{ service: string; run: string; mb: number | undefined }>): void {
+  if (rows.length > 0)
+    table(
+      '5. Peak RSS per service process (VmHWM)',
+      rows.map((r) => ({ service: r.service, run: r.run, 'peak RSS MB': r.mb })),
+    );
+}
+
+export function reportTargets(
+  rows: Array<{ target: string; goal: string; measured: number | undefined; met: boolean | undefined }>,
+): void {
+  table(
+    'Targets (goals on this machine, not assertions)',
+    rows.map((r) => ({
+      target: r.target,
+      goal: r.goal,
+      measured: round(r.measured, 2),
+      met: r.met === undefined ? 'not run' : r.met ? 'yes' : 'NO',
+    })),
+  );
+}

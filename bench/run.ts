@@ -1,0 +1,182 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseBenchOptions, type SuiteName } from './cli-options.ts';
+import { createBenchKafka, deleteBenchTopics } from './lib/bench-kafka.ts';
+import * as report from './report.ts';
+import type { CopyResult } from './suites/copy-limit.ts';
+import { measureCopyLimit } from './suites/copy-limit.ts';
+import { type EndToEndResult, measureEndToEnd } from './suites/end-to-end.ts';
+import { type GatewayResult, measureGateway } from './suites/gateway-throughput.ts';
+import { measureNaiveBaseline, type NaiveResult } from './suites/naive-baseline.ts';
+import { type PreloadedTopic, preloadTopic } from './suites/preload-topic.ts';
+import { runWriters, type WriterRun } from './suites/run-writers.ts';
+import { measureWriterPhases, type PhaseResult } from './suites/writer-phases.ts';
+import { evaluateTargets } from './targets.ts';
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+
+const options = parseBenchOptions(process.argv.slice(2));
+const startedAt = new Date();
+// Lowercase letters, digits and _ only: it ends up in database names.
+const suffix = `${options.mode === 'quick' ? 'q' : 'f'}${Date.now().toString(36)}`;
+const kafka = createBenchKafka();
+const topics: string[] = [];
+const failures: Array<{ suite: string; error: string }> = [];
+const wants = (s: SuiteName) => options.suites.includes(s);
+const rss: Array<{ service: string; run: string; mb: number | undefined }> = [];
+
+const r: {
+  preload?: PreloadedTopic;
+  writer?: WriterRun;
+  copy?: CopyResult[];
+  naive?: NaiveResult;
+  phases: PhaseResult[];
+  scaling: WriterRun[];
+  gateway?: GatewayResult;
+  e2e?: EndToEndResult;
+} = { phases: [], scaling: [] };
+
+/** Runs one suite; a failure is recorded and the other suites still run. */
+async function suite(name: string, fn: () => Promise<void>): Promise<void> {
+  const started = performance.now();
+  console.error(`\n… ${name}`);
+  try {
+    await fn();
+  } catch (error) {
+    console.error(`✗ ${name} failed:`, error);
+    failures.push({ suite: name, error: String((error as Error)?.stack ?? error) });
+  }
+  console.error(`  ${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+console.log(
+  `# Spend Ledger bench (${options.mode}) — ${startedAt.toISOString()}, ${availableParallelism()} cores, node ${process.version}`,
+);
+try {
+  if (wants('writer') || wants('scaling') || wants('copy') || wants('naive')) {
+    await suite('preload', async () => {
+      const topic = `bench-spend-${suffix}`;
+      topics.push(topic, `${topic}.dlq`);
+      r.preload = await preloadTopic(kafka, topic, options.events);
+      report.reportPreload(r.preload);
+    });
+  }
+  const profileDir = options.cpuProfile ? `${RESULTS_DIR}profiles` : undefined;
+  if (wants('writer') && r.preload) {
+    await suite('writer', async () => {
+      r.writer = await runWriters(kafka, r.preload!, {
+        suffix,
+        replicas: 1,
+        env: options.serviceEnv,
+        profileDir,
+      });
+      for (const mb of r.writer.peakRssMb) rss.push({ service: 'writer', run: 'writer throughput', mb });
+      report.reportWriter(r.writer);
+    });
+  }
+  if (wants('copy')) {
+    await suite('copy', async () => {
+      r.copy = await measureCopyLimit(suffix, options.events);
+    });
+  }
+  if (wants('naive')) {
+    await suite('naive', async () => {
+      r.naive = await measureNaiveBaseline(suffix, options.naiveEvents, options.events);
+    });
+  }
+  report.reportWriterComparison(r.writer, r.copy, r.naive);
+  if (wants('phases')) {
+    for (const size of options.phaseBatchSizes) {
+      await suite(`phases ${size}`, async () => {
+        r.phases.push(await measureWriterPhases(suffix, size, options.phaseEvents));
+      });
+    }
+    report.reportPhases(r.phases);
+  }
+  if (wants('scaling') && r.preload) {
+    for (const replicas of options.scalingReplicas) {
+      if (replicas === 1 && r.writer) {
+        r.scaling.push(r.writer);
+        continue;
+      }
+      await suite(`scaling ${replicas}`, async () => {
+        const run = await runWriters(kafka, r.preload!, { suffix, replicas, env: options.serviceEnv });
+        for (const mb of run.peakRssMb) rss.push({ service: 'writer', run: `scaling ×${replicas}`, mb });
+        r.scaling.push(run);
+      });
+    }
+    report.reportScaling(r.scaling);
+  }
+  if (wants('gateway')) {
+    await suite('gateway', async () => {
+      const topic = `bench-gw-${suffix}`;
+      topics.push(topic);
+      r.gateway = await measureGateway(kafka, topic, {
+        suffix,
+        batches: options.gatewayBatches,
+        seconds: options.gatewaySeconds,
+        connections: options.gatewayConnections,
+        sendBatchSeconds: options.sendBatchSeconds,
+        env: options.serviceEnv,
+      });
+      rss.push({ service: 'gateway', run: 'gateway throughput', mb: r.gateway.peakRssMb });
+      report.reportGateway(r.gateway);
+    });
+  }
+  if (wants('e2e')) {
+    await suite('e2e', async () => {
+      const topic = `bench-e2e-${suffix}`;
+      topics.push(topic, `${topic}.dlq`);
+      const maxima = [
+        r.writer?.eventsPerSecond,
+        r.gateway?.rows.find((x) => x.batch === 100)?.eventsPerSecond,
+      ];
+      const known = maxima.filter((v): v is number => v !== undefined);
+      const rate = options.e2eRate ?? (known.length > 0 ? Math.floor(Math.min(...known) / 2) : 2_000);
+      r.e2e = await measureEndToEnd(kafka, topic, {
+        suffix,
+        eventsPerSecond: rate,
+        seconds: options.e2eSeconds,
+        env: options.serviceEnv,
+      });
+      for (const [service, mb] of Object.entries(r.e2e.peakRssMb))
+        rss.push({ service, run: 'end to end', mb });
+      report.reportEndToEnd(r.e2e);
+    });
+  }
+  report.reportRss(rss);
+  report.reportTargets(evaluateTargets({ ...r, rss }));
+} finally {
+  await deleteBenchTopics(kafka, topics).catch((error) =>
+    console.error('could not delete bench topics', error),
+  );
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = `${RESULTS_DIR}bench-${options.mode}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
+  const correctness = [r.writer, ...r.scaling, r.naive, r.e2e].filter((x) => x && !x.check.ok).length;
+  writeFileSync(
+    file,
+    `${JSON.stringify(
+      {
+        startedAt,
+        options,
+        machine: {
+          cores: availableParallelism(),
+          memoryGb: Math.round(totalmem() / 2 ** 30),
+          node: process.version,
+        },
+        results: r,
+        rss,
+        failures,
+        tables: report.printed,
+      },
+      (_, v) => (typeof v === 'bigint' ? v.toString() : v),
+      2,
+    )}\n`,
+  );
+  console.log(`\nresults: ${file}`);
+  if (failures.length > 0 || correctness > 0) {
+    console.error(`${failures.length} suite(s) failed, ${correctness} correctness check(s) failed`);
+    process.exitCode = 1;
+  }
+}

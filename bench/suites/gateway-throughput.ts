@@ -1,0 +1,103 @@
+import type { Kafka } from '@spend-ledger/kafka';
+import { createBenchTopic, KAFKA_BROKERS } from '../lib/bench-kafka.ts';
+import { type ChildService, spawnService } from '../lib/child-service.ts';
+import { cpuDelta, snapshotCpu } from '../lib/cpu-usage.ts';
+import { runHttpLoad } from '../lib/http-load.ts';
+import { DEFAULT_WORKLOAD, SpendEventGenerator } from '../workload/spend-events.ts';
+import { toMessage } from '../workload/to-message.ts';
+import { measureSendBatch, type SendBatchResult } from './kafka-send-batch.ts';
+
+export const INGEST_TOKEN = 'bench-ingest-token-0123456789';
+
+export interface GatewayRow {
+  batch: number;
+  requestsPerSecond: number;
+  eventsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** The same load held at 80% of the measured maximum request rate. */
+  at80: { requestsPerSecond: number; p50Ms: number; p99Ms: number };
+  failures: number;
+}
+
+export interface GatewayResult {
+  rows: GatewayRow[];
+  sendBatch: SendBatchResult[];
+  peakRssMb: number | undefined;
+  cpuSeconds: Record<string, number>;
+}
+
+export interface GatewayOptions {
+  suffix: string;
+  batches: number[];
+  seconds: number;
+  connections: number;
+  sendBatchSeconds: number;
+  env: Record<string, string>;
+}
+
+/**
+ * Gateway throughput with durable acks: first the Kafka client's own sendBatch limit on the topic,
+ * then the gateway (a child process) under autocannon at each batch size, as fast as it answers and
+ * then held at 80% of that rate for latency. Every 202 means acks=all from the broker.
+ */
+export async function measureGateway(
+  kafka: Kafka,
+  topic: string,
+  options: GatewayOptions,
+): Promise<GatewayResult> {
+  await createBenchTopic(kafka, topic);
+  const events = new SpendEventGenerator({
+    ...DEFAULT_WORKLOAD,
+    duplicateShare: 0,
+    expectedEvents: 20_000,
+  }).take(20_000);
+  const sendBatch: SendBatchResult[] = [];
+  const messages = events.map(toMessage);
+  for (const perCall of [100, 1_000]) {
+    sendBatch.push(await measureSendBatch(kafka, topic, messages, perCall, options.sendBatchSeconds));
+  }
+
+  let gateway: ChildService | undefined;
+  try {
+    gateway = await spawnService('gateway', {
+      label: 'gateway',
+      env: {
+        GATEWAY_PORT: '0',
+        LEDGER_INGEST_TOKENS: INGEST_TOKEN,
+        KAFKA_BROKERS,
+        SPEND_TOPIC: topic,
+        ...options.env,
+      },
+    });
+    const url = `${gateway.url}/v1/events`;
+    const bodiesFor = (batch: number) =>
+      Array.from({ length: Math.floor(events.length / batch) }, (_, i) =>
+        JSON.stringify(batch === 1 ? events[i] : events.slice(i * batch, (i + 1) * batch)),
+      );
+    const load = { url, token: INGEST_TOKEN, connections: options.connections };
+    // Warm-up: JIT, connection pools, producer metadata.
+    await runHttpLoad({ ...load, bodies: bodiesFor(10), seconds: Math.min(2, options.seconds) });
+    const before = snapshotCpu({ gateway: [gateway.pid] });
+    const rows: GatewayRow[] = [];
+    for (const batch of options.batches) {
+      const bodies = bodiesFor(batch);
+      const max = await runHttpLoad({ ...load, bodies, seconds: options.seconds });
+      const rate = Math.max(1, Math.floor(max.requestsPerSecond * 0.8));
+      const held = await runHttpLoad({ ...load, bodies, seconds: options.seconds, overallRate: rate });
+      rows.push({
+        batch,
+        requestsPerSecond: max.requestsPerSecond,
+        eventsPerSecond: max.requestsPerSecond * batch,
+        p50Ms: max.p50Ms,
+        p99Ms: max.p99Ms,
+        at80: { requestsPerSecond: held.requestsPerSecond, p50Ms: held.p50Ms, p99Ms: held.p99Ms },
+        failures: max.non2xx + max.errors + held.non2xx + held.errors,
+      });
+    }
+    const cpuSeconds = cpuDelta(before, snapshotCpu({ gateway: [gateway.pid] }));
+    return { rows, sendBatch, peakRssMb: gateway.peakRssMb(), cpuSeconds };
+  } finally {
+    await gateway?.stop();
+  }
+}

@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs';
+import type { Kafka } from '@spend-ledger/kafka';
+import { createBenchDatabase } from '../lib/bench-db.ts';
+import { KAFKA_BROKERS, waitForLagZero } from '../lib/bench-kafka.ts';
+import { type ChildService, spawnService } from '../lib/child-service.ts';
+import { type ProfileSummary, summarizeNewestProfile } from '../lib/cpu-profile-summary.ts';
+import { cpuDelta, snapshotCpu } from '../lib/cpu-usage.ts';
+import { scrapeMetrics } from '../lib/scrape-metrics.ts';
+import { type LedgerCheck, verifyLedger } from '../lib/verify-ledger.ts';
+import type { PreloadedTopic } from './preload-topic.ts';
+
+export interface WriterRun {
+  replicas: number;
+  messages: number;
+  /** From the last replica's health server up (consumer connecting) to lag zero. */
+  seconds: number;
+  /** From spawning the first process (node + tsx start-up, group join) to lag zero. */
+  secondsFromSpawn: number;
+  eventsPerSecond: number;
+  uniqueEventsPerSecond: number;
+  batches: number;
+  eventsPerBatch: number;
+  msPerBatch: number;
+  peakRssMb: Array<number | undefined>;
+  cpuSeconds: Record<string, number>;
+  check: LedgerCheck;
+  profile?: ProfileSummary;
+}
+
+export interface WriterRunOptions {
+  suffix: string;
+  replicas: number;
+  env: Record<string, string>;
+  profileDir?: string;
+}
+
+const BATCH_METRICS = ['writer_batch_seconds_count', 'writer_batch_seconds_sum'] as const;
+
+/**
+ * Starts `replicas` writer processes on an already preloaded topic with a fresh group and a fresh
+ * database, times them until the group's lag is zero, then checks the ledger is exactly right.
+ */
+export async function runWriters(
+  kafka: Kafka,
+  preload: PreloadedTopic,
+  options: WriterRunOptions,
+): Promise<WriterRun> {
+  const database = await createBenchDatabase(`w${options.replicas}_${options.suffix}`);
+  const groupId = `bench-writer-${options.suffix}-r${options.replicas}`;
+  if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
+  const writers: ChildService[] = [];
+  try {
+    const before = snapshotCpu({});
+    const started = await Promise.all(
+      Array.from({ length: options.replicas }, (_, i) =>
+        spawnService('ledger-writer', {
+          label: `writer-${i + 1}`,
+          cpuProfileDir: options.profileDir,
+          env: {
+            DATABASE_URL: database.url,
+            KAFKA_BROKERS,
+            SPEND_TOPIC: preload.topic,
+            DEAD_LETTER_TOPIC: `${preload.topic}.dlq`,
+            WRITER_GROUP_ID: groupId,
+            WRITER_PORT: '0',
+            ...options.env,
+          },
+        }),
+      ),
+    );
+    writers.push(...started);
+    const timeoutMs = Math.max(120_000, preload.messages * 2);
+    const done = await waitForLagZero(kafka, groupId, preload.topic, { timeoutMs });
+    const cpu = cpuDelta(before, snapshotCpu({ writers: writers.map((w) => w.pid) }, [database.name]));
+    const metrics = await Promise.all(writers.map((w) => scrapeMetrics(w.url, BATCH_METRICS)));
+    const batches = metrics.reduce((n, m) => n + (m.writer_batch_seconds_count ?? 0), 0);
+    const batchSeconds = metrics.reduce((n, m) => n + (m.writer_batch_seconds_sum ?? 0), 0);
+    const peakRssMb = writers.map((w) => w.peakRssMb());
+    const ready = Math.max(...writers.map((w) => w.listeningAt));
+    const spawned = Math.min(...writers.map((w) => w.spawnedAt));
+    await Promise.all(writers.splice(0).map((w) => w.stop()));
+    const seconds = (done - ready) / 1000;
+    return {
+      replicas: options.replicas,
+      messages: preload.messages,
+      seconds,
+      secondsFromSpawn: (done - spawned) / 1000,
+      eventsPerSecond: preload.messages / seconds,
+      uniqueEventsPerSecond: preload.totals.unique / seconds,
+      batches,
+      eventsPerBatch: batches ? preload.messages / batches : 0,
+      msPerBatch: batches ? (batchSeconds / batches) * 1000 : 0,
+      peakRssMb,
+      cpuSeconds: cpu,
+      check: await verifyLedger(database.sql, preload.totals),
+      profile: options.profileDir ? summarizeNewestProfile(options.profileDir) : undefined,
+    };
+  } finally {
+    await Promise.all(writers.map((w) => w.stop()));
+    await database.drop();
+  }
+}

@@ -1,0 +1,75 @@
+import type { EndToEndResult } from './suites/end-to-end.ts';
+import type { GatewayResult } from './suites/gateway-throughput.ts';
+import type { NaiveResult } from './suites/naive-baseline.ts';
+import type { WriterRun } from './suites/run-writers.ts';
+
+export interface TargetInputs {
+  writer?: WriterRun;
+  naive?: NaiveResult;
+  gateway?: GatewayResult;
+  e2e?: EndToEndResult;
+  rss: Array<{ service: string; mb: number | undefined }>;
+}
+
+const atLeast = (v: number | undefined, goal: number) => (v === undefined ? undefined : v >= goal);
+const below = (v: number | undefined, goal: number) => (v === undefined ? undefined : v < goal);
+const maxOf = (values: Array<number | undefined>) => {
+  const known = values.filter((v): v is number => v !== undefined);
+  return known.length > 0 ? Math.max(...known) : undefined;
+};
+
+/** The targets next to this run's figures. */
+export function evaluateTargets(r: TargetInputs) {
+  const gw = (batch: number) => r.gateway?.rows.find((row) => row.batch === batch);
+  const limit = r.gateway ? Math.max(...r.gateway.sendBatch.map((s) => s.eventsPerSecond)) : undefined;
+  const writerVsNaive = r.writer && r.naive ? r.writer.eventsPerSecond / r.naive.eventsPerSecond : undefined;
+  const gwVsClient = gw(100) && limit ? gw(100)!.eventsPerSecond / limit : undefined;
+  const p99at80 = maxOf([gw(1)?.at80.p99Ms, gw(100)?.at80.p99Ms]);
+  const rss = (service: string) => maxOf(r.rss.filter((x) => x.service === service).map((x) => x.mb));
+  return [
+    {
+      target: 'writer events/s',
+      goal: '≥ 50,000',
+      measured: r.writer?.eventsPerSecond,
+      met: atLeast(r.writer?.eventsPerSecond, 50_000),
+    },
+    { target: 'writer / naive', goal: '≥ 40×', measured: writerVsNaive, met: atLeast(writerVsNaive, 40) },
+    {
+      target: 'gateway events/s, batch 100',
+      goal: '≥ 100,000',
+      measured: gw(100)?.eventsPerSecond,
+      met: atLeast(gw(100)?.eventsPerSecond, 100_000),
+    },
+    {
+      target: 'gateway req/s, batch 1',
+      goal: '≥ 10,000',
+      measured: gw(1)?.requestsPerSecond,
+      met: atLeast(gw(1)?.requestsPerSecond, 10_000),
+    },
+    {
+      target: 'gateway p99 ms at 80% (worst of batch 1/100)',
+      goal: '< 50',
+      measured: p99at80,
+      met: below(p99at80, 50),
+    },
+    {
+      target: 'gateway / sendBatch, batch 100',
+      goal: '≥ 0.7',
+      measured: gwVsClient,
+      met: atLeast(gwVsClient, 0.7),
+    },
+    {
+      target: 'event→queryable p99 ms',
+      goal: '< 2,000',
+      measured: r.e2e?.visibleP99Ms,
+      met: below(r.e2e?.visibleP99Ms, 2_000),
+    },
+    { target: 'writer peak RSS MB', goal: '< 300', measured: rss('writer'), met: below(rss('writer'), 300) },
+    {
+      target: 'gateway peak RSS MB',
+      goal: '< 200',
+      measured: rss('gateway'),
+      met: below(rss('gateway'), 200),
+    },
+  ];
+}
