@@ -6,6 +6,7 @@ export {
   type ParsedSpend,
   parseSpend,
   SPEND_SCALE,
+  SpendSum,
   spendToUnits,
 } from './money.ts';
 export {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatSpend, parseSpend, spendToUnits } from './money.ts';
+import { formatSpend, parseSpend, SpendSum, spendToUnits } from './money.ts';
 
 const units = (v: string | number) => {
   const r = parseSpend(v);
@@ -62,5 +62,41 @@ describe('formatSpend and spendToUnits', () => {
     let total = 0n;
     for (let i = 0; i < 10_000; i++) total += units('0.000123456789');
     assert.equal(formatSpend(total), '1.234567890000');
+  });
+});
+
+describe('SpendSum', () => {
+  it('adds fixed 12-decimal text exactly, carrying into whole dollars', () => {
+    const sum = new SpendSum();
+    for (const text of ['0.999999999999', '0.000000000001', '12.500000000000', '999999999.999999999999'])
+      sum.addText(text);
+    assert.equal(sum.toString(), '1000000013.499999999999');
+    assert.equal(sum.toUnits(), spendToUnits('1000000013.499999999999'));
+  });
+
+  it('agrees with bigint addition over many random amounts', () => {
+    const sum = new SpendSum();
+    const other = new SpendSum();
+    let reference = 0n;
+    for (let i = 0; i < 5_000; i++) {
+      const units = BigInt(Math.floor(Math.random() * 1e9)) * 1_000_003n + BigInt(i);
+      reference += units;
+      (i % 2 ? sum : other).addText(formatSpend(units));
+    }
+    sum.add(other);
+    assert.equal(sum.toUnits(), reference);
+  });
+
+  it('falls back to the exact parser for text that is not in fixed form', () => {
+    const sum = new SpendSum();
+    sum.addText('1.5');
+    sum.addUnits(5n);
+    assert.equal(sum.toString(), '1.500000000005');
+  });
+});
+
+describe('spendToUnits', () => {
+  it('reads ledger sums beyond one event’s cap', () => {
+    assert.equal(spendToUnits('123456789012345.000000000001'), 123_456_789_012_345_000_000_000_001n);
   });
 });

@@ -23,6 +23,17 @@ export type ParsedSpend = { ok: true; units: bigint } | { ok: false; reason: str
  * @example parseSpend('0.000123') // { ok: true, units: 123000000n }
  */
 export function parseSpend(value: string | number): ParsedSpend {
+  const parsed = parseDecimal(value);
+  if (parsed.ok && parsed.units > MAX_EVENT_UNITS) {
+    return { ok: false, reason: `must not exceed ${MAX_EVENT_SPEND_USD} USD` };
+  }
+  return parsed;
+}
+
+const MAX_EVENT_UNITS = BigInt(MAX_EVENT_SPEND_USD) * UNIT;
+
+/** A non-negative decimal to exact units, with no upper bound (sums can exceed one event's cap). */
+function parseDecimal(value: string | number): ParsedSpend {
   if (typeof value === 'number' && !Number.isFinite(value)) return { ok: false, reason: 'must be finite' };
   const text = typeof value === 'number' ? String(value) : value.trim();
   if (text.startsWith('-')) return { ok: false, reason: 'must not be negative' };
@@ -46,11 +57,7 @@ export function parseSpend(value: string | number): ParsedSpend {
   if (fracPart.length > SPEND_SCALE) {
     return { ok: false, reason: `must have at most ${SPEND_SCALE} decimal places` };
   }
-  const units = BigInt(intPart) * UNIT + BigInt(fracPart.padEnd(SPEND_SCALE, '0') || '0');
-  if (units > BigInt(MAX_EVENT_SPEND_USD) * UNIT) {
-    return { ok: false, reason: `must not exceed ${MAX_EVENT_SPEND_USD} USD` };
-  }
-  return { ok: true, units };
+  return { ok: true, units: BigInt(intPart) * UNIT + BigInt(fracPart.padEnd(SPEND_SCALE, '0') || '0') };
 }
 
 /** Formats 10^-12 units as a fixed 12-decimal string, the form Postgres returns for numeric(38,12). */
@@ -62,10 +69,64 @@ export function formatSpend(units: bigint): string {
   return `${negative ? '-' : ''}${whole}.${fraction}`;
 }
 
-/** Parses a decimal string produced by Postgres or formatSpend (sign allowed) into units. */
+/** Parses a ledger amount produced by Postgres or formatSpend (sign allowed, no cap) into units. */
 export function spendToUnits(text: string): bigint {
   const negative = text.startsWith('-');
-  const parsed = parseSpend(negative ? text.slice(1) : text);
+  const parsed = parseDecimal(negative ? text.slice(1) : text);
   if (!parsed.ok) throw new Error(`not a ledger amount: ${text} (${parsed.reason})`);
   return negative ? -parsed.units : parsed.units;
+}
+
+const PICO_PER_USD = 1e12;
+
+/**
+ * An exact running sum of spend held in two safe integers (whole dollars and 10^-12 dollars), so
+ * hot loops add without allocating a bigint per addition. Exact while the whole part stays below
+ * 2^53 USD.
+ */
+export class SpendSum {
+  whole = 0;
+  pico = 0;
+
+  /** Adds a fixed 12-decimal string as formatSpend produces it (the normalised event's spend). */
+  addText(text: string): void {
+    const dot = text.length - 13;
+    if (dot < 1 || text.charCodeAt(dot) !== 46 /* . */ || text.charCodeAt(0) === 45 /* - */) {
+      this.addUnits(spendToUnits(text));
+      return;
+    }
+    this.whole += Number(text.slice(0, dot));
+    this.pico += Number(text.slice(dot + 1));
+    if (this.pico >= PICO_PER_USD) {
+      this.pico -= PICO_PER_USD;
+      this.whole += 1;
+    }
+  }
+
+  add(other: SpendSum): void {
+    this.whole += other.whole;
+    this.pico += other.pico;
+    if (this.pico >= PICO_PER_USD) {
+      this.pico -= PICO_PER_USD;
+      this.whole += 1;
+    }
+  }
+
+  addUnits(units: bigint): void {
+    this.whole += Number(units / BigInt(PICO_PER_USD));
+    this.pico += Number(units % BigInt(PICO_PER_USD));
+    if (this.pico >= PICO_PER_USD) {
+      this.pico -= PICO_PER_USD;
+      this.whole += 1;
+    }
+  }
+
+  toUnits(): bigint {
+    return BigInt(this.whole) * BigInt(PICO_PER_USD) + BigInt(this.pico);
+  }
+
+  /** Fixed 12-decimal text, the same form as formatSpend. */
+  toString(): string {
+    return `${this.whole}.${String(this.pico).padStart(SPEND_SCALE, '0')}`;
+  }
 }
