@@ -32,14 +32,14 @@ describe('aggregateSpend', () => {
       event({ spend: '0.4', provider: 'openai' }),
     ]);
     assert.deepEqual(
-      daily.map((d) => [d.day, d.provider, d.spendUnits, d.apiRequests, d.failedRequests]),
+      daily.map((d) => [d.day, d.provider, d.spend.toString(), d.apiRequests, d.failedRequests]),
       [
-        ['2026-11-28', '', 300_000_000_000n, 2, 1],
-        ['2026-11-28', 'openai', 400_000_000_000n, 1, 0],
-        ['2026-11-29', '', 300_000_000_000n, 1, 0],
+        ['2026-11-28', '', '0.300000000000', 2, 1],
+        ['2026-11-28', 'openai', '0.400000000000', 1, 0],
+        ['2026-11-29', '', '0.300000000000', 1, 0],
       ],
     );
-    assert.equal(totals[0]?.spendUnits, 1_000_000_000_000n);
+    assert.equal(totals[0]?.spend.toString(), '1.000000000000');
     assert.equal(totals[0]?.promptTokens, 3);
   });
 

@@ -1,10 +1,10 @@
-import { type EntityType, type SpendEvent, spendDay, spendToUnits } from '@spend-ledger/contract';
+import { type EntityType, type SpendEvent, SpendSum, spendDay } from '@spend-ledger/contract';
 
-/** Additive metrics shared by daily rows and entity totals. Spend in exact 10^-12 USD units. */
+/** Additive metrics shared by daily rows and entity totals; spend summed exactly. */
 export interface SpendMetrics {
   promptTokens: number;
   completionTokens: number;
-  spendUnits: bigint;
+  spend: SpendSum;
   apiRequests: number;
   successfulRequests: number;
   failedRequests: number;
@@ -29,70 +29,91 @@ export interface SpendDeltas {
   totals: TotalDelta[];
 }
 
-/** The entities one event is booked against; an event with n tags adds to n tag rows. */
-export function entitiesOf(event: SpendEvent): Array<[EntityType, string]> {
-  const out: Array<[EntityType, string]> = [['key', event.api_key]];
-  if (event.user_id) out.push(['user', event.user_id]);
-  if (event.end_user_id) out.push(['end_user', event.end_user_id]);
-  if (event.team_id) out.push(['team', event.team_id]);
-  if (event.org_id) out.push(['org', event.org_id]);
-  for (const tag of event.tags) out.push(['tag', tag]);
-  return out;
-}
-
-function addMetrics(into: SpendMetrics, event: SpendEvent, spendUnits: bigint): void {
+function addEvent(into: SpendMetrics, event: SpendEvent, spend: SpendSum): void {
   into.promptTokens += event.prompt_tokens;
   into.completionTokens += event.completion_tokens;
-  into.spendUnits += spendUnits;
+  into.spend.add(spend);
   into.apiRequests += 1;
   if (event.status === 'success') into.successfulRequests += 1;
   else into.failedRequests += 1;
 }
 
-const zero = (): SpendMetrics => ({
+const zeroMetrics = (): SpendMetrics => ({
   promptTokens: 0,
   completionTokens: 0,
-  spendUnits: 0n,
+  spend: new SpendSum(),
   apiRequests: 0,
   successfulRequests: 0,
   failedRequests: 0,
 });
 
-// \u0000 cannot appear in Postgres text, so it separates key parts unambiguously.
+// \u0000 cannot appear in stored text (the contract refuses it) and sorts before every other
+// character, so joined keys compare exactly like the tuples they encode.
 const SEP = '\u0000';
 
-const byKey = <T>(entries: Map<string, T>): T[] =>
-  [...entries.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+interface EntityAccumulator {
+  total: TotalDelta;
+  /** Daily rows of this entity keyed by day, api key, model and provider joined with SEP. */
+  daily: Map<string, DailyDelta>;
+}
 
 /**
  * Collapses events (already deduplicated) into daily and total deltas, each list sorted by its
  * conflict key. Every writer upserts in this order, so two concurrent batches lock shared rows in the
  * same sequence and cannot deadlock.
+ *
+ * This is the writer's hot loop: entities are looked up by a short key and their daily rows by one
+ * string built once per event (not one per entity), and spend is added without bigints.
  */
 export function aggregateSpend(events: readonly SpendEvent[]): SpendDeltas {
-  const daily = new Map<string, DailyDelta>();
-  const totals = new Map<string, TotalDelta>();
-  for (const event of events) {
-    const spendUnits = spendToUnits(event.spend);
-    const day = spendDay(event);
-    const provider = event.provider ?? '';
-    for (const [entityType, entityId] of entitiesOf(event)) {
-      const dailyKey = [entityType, entityId, day, event.api_key, event.model, provider].join(SEP);
-      let row = daily.get(dailyKey);
-      if (!row) {
-        row = { entityType, entityId, day, apiKey: event.api_key, model: event.model, provider, ...zero() };
-        daily.set(dailyKey, row);
-      }
-      addMetrics(row, event, spendUnits);
-
-      const totalKey = entityType + SEP + entityId;
-      let total = totals.get(totalKey);
-      if (!total) {
-        total = { entityType, entityId, ...zero() };
-        totals.set(totalKey, total);
-      }
-      addMetrics(total, event, spendUnits);
+  const entities = new Map<string, EntityAccumulator>();
+  const book = (
+    event: SpendEvent,
+    spend: SpendSum,
+    suffix: string,
+    entityType: EntityType,
+    entityId: string,
+  ) => {
+    const entityKey = entityType + SEP + entityId;
+    let entity = entities.get(entityKey);
+    if (!entity) {
+      entity = { total: { entityType, entityId, ...zeroMetrics() }, daily: new Map() };
+      entities.set(entityKey, entity);
     }
+    addEvent(entity.total, event, spend);
+    let row = entity.daily.get(suffix);
+    if (!row) {
+      row = {
+        entityType,
+        entityId,
+        day: spendDay(event),
+        apiKey: event.api_key,
+        model: event.model,
+        provider: event.provider ?? '',
+        ...zeroMetrics(),
+      };
+      entity.daily.set(suffix, row);
+    }
+    addEvent(row, event, spend);
+  };
+  // The entity mapping (mirrored in SQL by reconcile.ts): key, user, end_user, team, org, each tag.
+  for (const event of events) {
+    const spend = new SpendSum();
+    spend.addText(event.spend);
+    const suffix = spendDay(event) + SEP + event.api_key + SEP + event.model + SEP + (event.provider ?? '');
+    book(event, spend, suffix, 'key', event.api_key);
+    if (event.user_id) book(event, spend, suffix, 'user', event.user_id);
+    if (event.end_user_id) book(event, spend, suffix, 'end_user', event.end_user_id);
+    if (event.team_id) book(event, spend, suffix, 'team', event.team_id);
+    if (event.org_id) book(event, spend, suffix, 'org', event.org_id);
+    for (const tag of event.tags) book(event, spend, suffix, 'tag', tag);
   }
-  return { daily: byKey(daily), totals: byKey(totals) };
+  const totals: TotalDelta[] = [];
+  const daily: DailyDelta[] = [];
+  for (const key of [...entities.keys()].sort()) {
+    const entity = entities.get(key) as EntityAccumulator;
+    totals.push(entity.total);
+    for (const suffix of [...entity.daily.keys()].sort()) daily.push(entity.daily.get(suffix) as DailyDelta);
+  }
+  return { daily, totals };
 }

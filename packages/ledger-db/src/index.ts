@@ -1,7 +1,6 @@
 export {
   aggregateSpend,
   type DailyDelta,
-  entitiesOf,
   type SpendDeltas,
   type TotalDelta,
 } from './aggregate.ts';

@@ -1,5 +1,4 @@
 import type { SpendEvent } from '@spend-ledger/contract';
-import { formatSpend } from '@spend-ledger/contract';
 import { sql } from 'drizzle-orm';
 import { aggregateSpend, type DailyDelta, type SpendMetrics, type TotalDelta } from './aggregate.ts';
 import type { LedgerDb } from './client.ts';
@@ -81,7 +80,7 @@ const jsonRows = (rows: unknown, columns: string) =>
 const metricsJson = (m: SpendMetrics) => ({
   prompt_tokens: m.promptTokens,
   completion_tokens: m.completionTokens,
-  spend: formatSpend(m.spendUnits),
+  spend: m.spend.toString(),
   api_requests: m.apiRequests,
   successful_requests: m.successfulRequests,
   failed_requests: m.failedRequests,
