@@ -1,6 +1,7 @@
 export { looksLikeRawSecret, normalizeApiKey } from './api-key.ts';
 export { ENTITY_TYPES, type EntityType, EntityTypeSchema } from './entity-type.ts';
 export {
+  canonicalSpend,
   formatSpend,
   MAX_EVENT_SPEND_USD,
   type ParsedSpend,

@@ -32,6 +32,21 @@ export function parseSpend(value: string | number): ParsedSpend {
 
 const MAX_EVENT_UNITS = BigInt(MAX_EVENT_SPEND_USD) * UNIT;
 
+// formatSpend's own output below the cap: up to 9 integer digits without a leading zero, 12 decimals.
+const CANONICAL = /^(?:0|[1-9]\d{0,8})\.\d{12}$/;
+
+/**
+ * The canonical 12-decimal text of an event's spend, or the reason it is not acceptable. Text already
+ * in canonical form (what the gateway puts on the topic) is returned as is, without a bigint.
+ */
+export function canonicalSpend(
+  value: string | number,
+): { ok: true; text: string } | { ok: false; reason: string } {
+  if (typeof value === 'string' && CANONICAL.test(value)) return { ok: true, text: value };
+  const parsed = parseSpend(value);
+  return parsed.ok ? { ok: true, text: formatSpend(parsed.units) } : parsed;
+}
+
 /** A non-negative decimal to exact units, with no upper bound (sums can exceed one event's cap). */
 function parseDecimal(value: string | number): ParsedSpend {
   if (typeof value === 'number' && !Number.isFinite(value)) return { ok: false, reason: 'must be finite' };

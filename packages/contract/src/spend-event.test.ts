@@ -54,6 +54,21 @@ describe('parseSpendEventBatch', () => {
     assert.match(result.issues.find((i) => i.field === 'spend')?.message ?? '', /negative/);
   });
 
+  it('refuses dates Postgres cannot store or no sender means', () => {
+    const result = parseSpendEventBatch([
+      { ...valid, timestamp: '0000-01-01T00:00:00Z' },
+      { ...valid, end_time: '1999-12-31T23:59:59Z' },
+      { ...valid, timestamp: '2200-01-01T00:00:00Z' },
+    ]);
+    assert.equal(result.ok, false);
+    if (!result.ok) {
+      assert.deepEqual(
+        result.issues.map((i) => `${i.index}:${i.field}`),
+        ['0:timestamp', '1:end_time', '2:timestamp'],
+      );
+    }
+  });
+
   it('accepts a valid batch', () => {
     const result = parseSpendEventBatch([valid, { ...valid, request_id: 'req-2', spend: 0.5 }]);
     assert.ok(result.ok);

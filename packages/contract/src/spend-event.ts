@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalizeApiKey } from './api-key.ts';
-import { formatSpend, parseSpend } from './money.ts';
+import { canonicalSpend } from './money.ts';
 
 /** Version of the event contract carried in a Kafka header, so a future v2 can be told apart. */
 export const CONTRACT_VERSION = '1';
@@ -26,8 +26,24 @@ const entityId = text(256)
   // '' and null mean the same thing: no such entity (aggregates key absent values as '').
   .transform((v) => (v ? v : null));
 
-const dateTime = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with a time zone' });
+// Outside this window a date is a bug at the sender, and year 0000 would pass the RFC 3339 check but
+// be refused by Postgres, which would wedge the writer on that batch for ever.
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2200, 0, 1);
+const dateTime = z.iso
+  .datetime({ offset: true, error: 'must be an RFC 3339 date-time with a time zone' })
+  .refine(
+    (v) => {
+      const ms = Date.parse(v);
+      return ms >= EARLIEST && ms < LATEST;
+    },
+    { error: 'must be between 2000-01-01 and 2199-12-31' },
+  );
 const tokens = z.number().int().min(0).max(MAX_TOKENS).default(0);
+
+// An ISO UTC timestamp with milliseconds, as toISOString writes it: already normal, no Date needed.
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const toUtcIso = (value: string) => (ISO_UTC.test(value) ? value : new Date(value).toISOString());
 
 // JSON.stringify escapes both as \u0000 / \udXXX; Postgres jsonb refuses them.
 const isStorableJson = (json: string) => !json.includes('\\u0000') && !/\\ud[89a-f]/i.test(json);
@@ -62,8 +78,8 @@ export const SpendEventSchema = z
     spend: z
       .union([z.string().max(64), z.number()], { error: 'must be a decimal string or a number' })
       .transform((value, ctx) => {
-        const spend = parseSpend(value);
-        if (spend.ok) return formatSpend(spend.units);
+        const spend = canonicalSpend(value);
+        if (spend.ok) return spend.text;
         ctx.addIssue({ code: 'custom', message: spend.reason });
         return z.NEVER;
       }),
@@ -72,17 +88,23 @@ export const SpendEventSchema = z
       .record(z.string(), z.unknown())
       .nullish()
       .transform((m) => m ?? null)
-      .refine((m) => m === null || Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, {
-        error: `must serialise to at most ${MAX_METADATA_BYTES} bytes of JSON`,
-      })
-      .refine((m) => m === null || isStorableJson(JSON.stringify(m)), {
-        error: 'must not contain NUL characters or unpaired surrogates',
+      .superRefine((m, ctx) => {
+        if (m === null) return;
+        const json = JSON.stringify(m);
+        if (Buffer.byteLength(json) > MAX_METADATA_BYTES) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must serialise to at most ${MAX_METADATA_BYTES} bytes of JSON`,
+          });
+        } else if (!isStorableJson(json)) {
+          ctx.addIssue({ code: 'custom', message: 'must not contain NUL characters or unpaired surrogates' });
+        }
       }),
   })
   .transform((event) => ({
     ...event,
-    timestamp: new Date(event.timestamp).toISOString(),
-    end_time: event.end_time ? new Date(event.end_time).toISOString() : null,
+    timestamp: toUtcIso(event.timestamp),
+    end_time: event.end_time ? toUtcIso(event.end_time) : null,
     api_key: normalizeApiKey(event.api_key),
   }));
 
