@@ -39,6 +39,7 @@ const MUTATIONS: Mutation[] = [
   ['timestamp date only', set('timestamp', () => '2026-11-28')],
   ['timestamp month 13', set('timestamp', () => '2026-13-01T00:00:00Z')],
   ['timestamp words', set('timestamp', () => 'yesterday')],
+  ['timestamp year 0000', set('timestamp', () => '0000-01-01T00:00:00Z')],
   ['end_time bad', set('end_time', () => 'later')],
   ['api_key array', set('api_key', () => ['k'])],
   ['api_key huge', set('api_key', (r) => 'k'.repeat(257 + Math.floor(r() * 20_000)))],
