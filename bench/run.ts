@@ -44,8 +44,12 @@ async function suite(name: string, fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (error) {
-    console.error(`✗ ${name} failed:`, error);
-    failures.push({ suite: name, error: String((error as Error)?.stack ?? error) });
+    // Messages only: a failed statement's error carries its parameters, megabytes of JSON.
+    const e = error as Error & { cause?: Error; code?: string };
+    console.error(
+      `✗ ${name} failed: ${e.message}${e.code ? ` (${e.code})` : ''}${e.cause ? ` — ${e.cause.message}` : ''}`,
+    );
+    failures.push({ suite: name, error: String((error as Error)?.message ?? error) });
   }
   console.error(`  ${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -13,14 +13,19 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates and migrates `ledger_bench_<suffix>`; drop() removes it (unless BENCH_KEEP_DATABASES=1). */
-export async function createBenchDatabase(suffix: string): Promise<BenchDatabase> {
+/**
+ * Creates `ledger_bench_<suffix>` and applies the ledger's migrations (unless `migrate` is false);
+ * drop() removes it (unless BENCH_KEEP_DATABASES=1).
+ */
+export async function createBenchDatabase(suffix: string, { migrate = true } = {}): Promise<BenchDatabase> {
   const name = `ledger_bench_${suffix}`;
   const url = `${BENCH_DATABASE_SERVER}/${name}`;
   await ensureDatabase(url);
-  const ledger = createLedgerDb(url, { maxConnections: 1, applicationName: 'spend-ledger-bench' });
-  await migrateLedger(ledger.db);
-  await ledger.close();
+  if (migrate) {
+    const ledger = createLedgerDb(url, { maxConnections: 1, applicationName: 'spend-ledger-bench' });
+    await migrateLedger(ledger.db);
+    await ledger.close();
+  }
   const sql = postgres(url, {
     max: 2,
     onnotice: () => {},

@@ -34,6 +34,13 @@ function areaOf(url: string, fn: string): string {
   return url.split('/').slice(-2).join('/');
 }
 
+/** A path short enough for a table but precise enough to open: package + file inside it. */
+function shortPath(url: string): string {
+  const dep = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(.+)$/.exec(url);
+  if (dep) return `${dep[1]}/${(dep[2] as string).split('/').slice(-2).join('/')}`;
+  return url.replace(/^file:\/\/.*?\/(packages|services|bench)\//, '$1/');
+}
+
 /** Reads the newest .cpuprofile in `dir` and sums self time by area and by function. */
 export function summarizeNewestProfile(dir: string, top = 15): ProfileSummary | undefined {
   const files = readdirSync(dir)
@@ -54,7 +61,7 @@ export function summarizeNewestProfile(dir: string, top = 15): ProfileSummary | 
     const { functionName, url, lineNumber } = node.callFrame;
     const area = areaOf(url, functionName);
     areas.set(area, (areas.get(area) ?? 0) + n);
-    const fn = `${functionName || '(anonymous)'} ${area}${url ? `:${lineNumber + 1}` : ''}`;
+    const fn = `${functionName || '(anonymous)'} ${url ? `${shortPath(url)}:${lineNumber + 1}` : ''}`;
     fns.set(fn, (fns.get(fn) ?? 0) + n);
   }
   const pct = (n: number) => Math.round((n / total) * 1000) / 10;
