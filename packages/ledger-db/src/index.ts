@@ -1,7 +1,10 @@
 export {
   aggregateSpend,
   type DailyDelta,
+  type RollupDelta,
+  type RollupDimension,
   type SpendDeltas,
+  spendHour,
   type TotalDelta,
 } from './aggregate.ts';
 export {

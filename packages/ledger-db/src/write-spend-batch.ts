@@ -1,6 +1,12 @@
 import type { SpendEvent } from '@spend-ledger/contract';
 import { sql } from 'drizzle-orm';
-import { aggregateSpend, type DailyDelta, type SpendMetrics, type TotalDelta } from './aggregate.ts';
+import {
+  aggregateSpend,
+  type DailyDelta,
+  type RollupDelta,
+  type SpendMetrics,
+  type TotalDelta,
+} from './aggregate.ts';
 import type { LedgerDb } from './client.ts';
 
 export interface WriteSpendResult {
@@ -11,6 +17,7 @@ export interface WriteSpendResult {
   /** Events skipped because their request_id was already in the batch or in the ledger. */
   duplicates: number;
   dailyRows: number;
+  rollupRows: number;
   totalRows: number;
 }
 
@@ -29,12 +36,14 @@ export async function writeSpendBatch(
     const fresh = await insertSpendLogs(tx, unique);
     const deltas = aggregateSpend(fresh);
     await upsertDailySpend(tx, deltas.daily);
+    await upsertDailyRollup(tx, deltas.rollup);
     await upsertEntityTotals(tx, deltas.totals);
     return {
       received: events.length,
       written: fresh.length,
       duplicates: events.length - fresh.length,
       dailyRows: deltas.daily.length,
+      rollupRows: deltas.rollup.length,
       totalRows: deltas.totals.length,
     };
   });
@@ -93,25 +102,52 @@ export async function upsertDailySpend(tx: Tx | LedgerDb, rows: readonly DailyDe
     entity_type: r.entityType,
     entity_id: r.entityId,
     day: r.day,
+    hour: r.hour,
     api_key: r.apiKey,
     model: r.model,
     provider: r.provider,
     ...metricsJson(r),
   }));
   await tx.execute(sql`
-    insert into daily_spend as d (entity_type, entity_id, day, api_key, model, provider, prompt_tokens,
+    insert into daily_spend as d (entity_type, entity_id, day, hour, api_key, model, provider, prompt_tokens,
       completion_tokens, spend, api_requests, successful_requests, failed_requests)
-    select entity_type, entity_id, day, api_key, model, provider, prompt_tokens, completion_tokens, spend,
+    select entity_type, entity_id, day, hour, api_key, model, provider, prompt_tokens, completion_tokens, spend,
       api_requests, successful_requests, failed_requests
-    from ${jsonRows(payload, 'entity_type text, entity_id text, day date, api_key text, model text, provider text, prompt_tokens bigint, completion_tokens bigint, spend numeric, api_requests bigint, successful_requests bigint, failed_requests bigint')}
+    from ${jsonRows(payload, 'entity_type text, entity_id text, day date, hour smallint, api_key text, model text, provider text, prompt_tokens bigint, completion_tokens bigint, spend numeric, api_requests bigint, successful_requests bigint, failed_requests bigint')}
     order by ordinality
-    on conflict (entity_type, entity_id, day, api_key, model, provider) do update set
+    on conflict (entity_type, entity_id, day, hour, api_key, model, provider) do update set
       prompt_tokens = d.prompt_tokens + excluded.prompt_tokens,
       completion_tokens = d.completion_tokens + excluded.completion_tokens,
       spend = d.spend + excluded.spend,
       api_requests = d.api_requests + excluded.api_requests,
       successful_requests = d.successful_requests + excluded.successful_requests,
       failed_requests = d.failed_requests + excluded.failed_requests,
+      updated_at = now()`);
+}
+
+/** Additive upsert; `rows` must be sorted by (dimension, value, day) (aggregateSpend does this). */
+export async function upsertDailyRollup(tx: Tx | LedgerDb, rows: readonly RollupDelta[]): Promise<void> {
+  if (rows.length === 0) return;
+  const payload = rows.map((r) => ({
+    dimension: r.dimension,
+    value: r.value,
+    day: r.day,
+    ...metricsJson(r),
+  }));
+  await tx.execute(sql`
+    insert into daily_rollup as r (dimension, value, day, prompt_tokens, completion_tokens, spend,
+      api_requests, successful_requests, failed_requests)
+    select dimension, value, day, prompt_tokens, completion_tokens, spend, api_requests,
+      successful_requests, failed_requests
+    from ${jsonRows(payload, 'dimension text, value text, day date, prompt_tokens bigint, completion_tokens bigint, spend numeric, api_requests bigint, successful_requests bigint, failed_requests bigint')}
+    order by ordinality
+    on conflict (dimension, value, day) do update set
+      prompt_tokens = r.prompt_tokens + excluded.prompt_tokens,
+      completion_tokens = r.completion_tokens + excluded.completion_tokens,
+      spend = r.spend + excluded.spend,
+      api_requests = r.api_requests + excluded.api_requests,
+      successful_requests = r.successful_requests + excluded.successful_requests,
+      failed_requests = r.failed_requests + excluded.failed_requests,
       updated_at = now()`);
 }
 

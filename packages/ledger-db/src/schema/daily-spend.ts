@@ -1,7 +1,9 @@
-import { bigint, date, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, date, numeric, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
- * Daily aggregates per (entity type, entity id, UTC day, api key, model, provider).
+ * Aggregates per (entity type, entity id, UTC day, UTC hour, api key, model, provider). Summed over
+ * `hour` they are the daily aggregates; the hour is there so that days in any time zone whose offset
+ * is a whole number of hours are exact sums of rows (see docs/decisions.md, "Aggregates by UTC hour").
  * Every key column is NOT NULL with '' for "absent": NULLs are distinct in a unique index, which is
  * how LiteLLM ended up with a new "daily" row on every write (BerriAI/litellm#12892).
  */
@@ -11,6 +13,8 @@ export const dailySpend = pgTable(
     entityType: text('entity_type').notNull(),
     entityId: text('entity_id').notNull(),
     day: date('day', { mode: 'string' }).notNull(),
+    /** UTC hour of the day, 0–23. */
+    hour: smallint('hour').notNull(),
     apiKey: text('api_key').notNull(),
     model: text('model').notNull(),
     provider: text('provider').notNull(),
@@ -25,7 +29,7 @@ export const dailySpend = pgTable(
   (t) => [
     primaryKey({
       name: 'daily_spend_pk',
-      columns: [t.entityType, t.entityId, t.day, t.apiKey, t.model, t.provider],
+      columns: [t.entityType, t.entityId, t.day, t.hour, t.apiKey, t.model, t.provider],
     }),
   ],
 );

@@ -1,3 +1,5 @@
+export { apiTokens } from './api-tokens.ts';
+export { dailyRollup } from './daily-rollup.ts';
 export { dailySpend } from './daily-spend.ts';
 export { entityTotals } from './entity-totals.ts';
 export { spendLogs } from './spend-logs.ts';
