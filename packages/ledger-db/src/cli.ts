@@ -1,4 +1,5 @@
 import { reconcileCommand } from './reconcile-command.ts';
+import { tokenCommand } from './token-command.ts';
 
 /**
  * Operator commands: `npm run ledger -- <command> [options]`. Each command is a module exporting
@@ -8,6 +9,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   reconcile: {
     summary: 'check that per-request rows, daily aggregates and totals agree (and match --expected)',
     run: (argv) => reconcileCommand(argv),
+  },
+  token: {
+    summary: 'issue, list and revoke query API tokens (stored hashed)',
+    run: (argv) => tokenCommand(argv),
   },
 };
 

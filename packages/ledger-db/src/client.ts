@@ -1,8 +1,9 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import postgres from 'postgres';
+import postgres, { type Sql } from 'postgres';
 import * as schema from './schema/index.ts';
 
-export type LedgerDb = PostgresJsDatabase<typeof schema>;
+/** Drizzle over postgres.js; `$client` is the raw client, for cursors (streamed exports). */
+export type LedgerDb = PostgresJsDatabase<typeof schema> & { $client: Sql };
 
 export interface LedgerDbHandle {
   db: LedgerDb;

@@ -16,15 +16,7 @@ export {
 } from './client.ts';
 export { dropDatabase, ensureDatabase } from './ensure-database.ts';
 export { MIGRATIONS_FOLDER, migrateLedger } from './migrate.ts';
-export {
-  type DailyFigures,
-  type EntityRef,
-  getDailySpend,
-  getEntityTotals,
-  getSpendLog,
-  type SpendFigures,
-  type StoredSpendLog,
-} from './queries.ts';
+export * from './queries/index.ts';
 export {
   type Difference,
   type ExpectedTotals,

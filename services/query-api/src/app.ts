@@ -2,7 +2,6 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { LedgerDb } from '@spend-ledger/ledger-db';
 import {
-  bearerAuth,
   handleErrors,
   handleNotFound,
   healthRoutes,
@@ -10,11 +9,14 @@ import {
   type Registry,
 } from '@spend-ledger/platform';
 import { requestId } from 'hono/request-id';
+import { authenticate, type ScopeEnv } from './auth/authenticate.ts';
 import { logRoutes } from './routes/logs.ts';
+import { reportRoutes } from './routes/report.ts';
 import { spendRoutes } from './routes/spend.ts';
 
 export interface QueryAppDeps {
   db: LedgerDb;
+  /** Admin tokens from LEDGER_QUERY_TOKENS; scoped tokens live hashed in api_tokens. */
   queryTokens: readonly string[];
   log: Logger;
   registry: Registry;
@@ -23,20 +25,31 @@ export interface QueryAppDeps {
   isShuttingDown: () => boolean;
 }
 
+export const OPENAPI_INFO = {
+  title: 'Spend Ledger query API',
+  version: '1.1.0',
+  description: `Exact LLM spend by entity, day, dimension and request. Money is an exact decimal string with 12
+places (USD); dates are YYYY-MM-DD, ranges inclusive. Authenticate with \`Authorization: Bearer <token>\`: an admin
+token reads everything, a team, org or key token only that entity and the api keys and requests inside it (403
+elsewhere).`,
+};
+
 /** The internal query API; never listens (tests call it directly). */
 export function createQueryApp(deps: QueryAppDeps) {
-  const app = new OpenAPIHono();
+  const app = new OpenAPIHono<ScopeEnv>();
   app.use(requestId());
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
     deps.log.info(
       {
-        requestId: c.get('requestId'),
+        requestId: c.get('requestId' as never),
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
-        ms: performance.now() - started,
+        scope: c.get('scope')?.type,
+        tokenId: c.get('tokenId'),
+        ms: Math.round((performance.now() - started) * 10) / 10,
       },
       'request',
     );
@@ -49,19 +62,21 @@ export function createQueryApp(deps: QueryAppDeps) {
       metrics: deps.registry,
     }),
   );
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'An admin token (LEDGER_QUERY_TOKENS) or a token issued with `npm run ledger -- token create`',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: {
-      title: 'Spend Ledger query API',
-      version: '1.0.0',
-      description: 'Exact LLM spend by entity, day and request.',
-    },
+    info: OPENAPI_INFO,
     security: [{ bearer: [] }],
   });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Spend Ledger API' }));
-  app.use('/v1/*', bearerAuth(deps.queryTokens));
+  app.use('/v1/*', authenticate(deps));
   app.route('/v1/spend', spendRoutes(deps));
+  app.route('/v1/report', reportRoutes(deps));
   app.route('/v1/logs', logRoutes(deps));
   app.onError(handleErrors(deps.log));
   app.notFound(handleNotFound);

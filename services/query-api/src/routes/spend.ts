@@ -1,13 +1,27 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { getDailySpend, getEntityTotals, type LedgerDb } from '@spend-ledger/ledger-db';
-import { ApiError } from '@spend-ledger/platform';
 import {
+  type AggregateSelector,
+  activityRowsQuery,
+  assertTimeZoneKnown,
+  getActivityBreakdown,
+  getActivitySummary,
+  getEntityTotals,
+  type LedgerDb,
+  type SpendFigures,
+  streamRows,
+} from '@spend-ledger/ledger-db';
+import { ApiError, type Logger } from '@spend-ledger/platform';
+import type { ScopeEnv } from '../auth/authenticate.ts';
+import { selectorFor } from '../auth/scope.ts';
+import { streamCsv } from '../csv.ts';
+import { checkRange, withTimeZoneCheck } from '../query-errors.ts';
+import { csvContent, DateRangeQuerySchema, EntityParamsSchema, errorResponses } from '../schemas/common.ts';
+import {
+  ActivityQuerySchema,
+  ActivitySchema,
   DailySpendSchema,
-  DateRangeQuerySchema,
-  EntityParamsSchema,
   EntitySpendSchema,
-  errorResponses,
-} from '../schemas.ts';
+} from '../schemas/spend.ts';
 import { validationHook } from '../validation-hook.ts';
 
 const totalsRoute = createRoute({
@@ -25,8 +39,9 @@ const totalsRoute = createRoute({
 const dailyRoute = createRoute({
   method: 'get',
   path: '/{entity_type}/{entity_id}/daily',
-  summary: 'Spend of one entity per UTC day',
-  description: 'One row per UTC day with spend in [from, to] (inclusive), and the totals over the range.',
+  summary: 'Spend of one entity per day',
+  description:
+    'One row per day with requests in [from, to] (inclusive, local days of `timezone`), and the totals over the range.',
   request: { params: EntityParamsSchema, query: DateRangeQuerySchema },
   responses: {
     200: { description: 'Daily spend', content: { 'application/json': { schema: DailySpendSchema } } },
@@ -34,30 +49,156 @@ const dailyRoute = createRoute({
   },
 });
 
-const DAY_MS = 86_400_000;
+const activityRoute = createRoute({
+  method: 'get',
+  path: '/{entity_type}/{entity_id}/activity',
+  summary: 'Daily activity of one entity, with breakdown',
+  description: `The shape of LiteLLM's /user/daily/activity: \`results[]\` of {date, metrics, breakdown}, paged by day
+(days in date order, each on exactly one page), and \`metadata\` with the totals over the whole range, not the page.
+Days are local days of \`timezone\`; figures are exact in every zone. \`format=csv\` streams one row per day (and
+per api key, model and provider with breakdown=true) for the whole range, ignoring paging.`,
+  request: { params: EntityParamsSchema, query: ActivityQuerySchema },
+  responses: {
+    200: {
+      description: 'Daily activity',
+      content: { 'application/json': { schema: ActivitySchema }, ...csvContent },
+    },
+    ...errorResponses,
+  },
+});
 
-export function spendRoutes(deps: { db: LedgerDb; maxRangeDays: number }) {
-  const app = new OpenAPIHono({ defaultHook: validationHook });
+/** LiteLLM's SpendMetrics: the figures in its field order, with total_tokens. */
+const activityMetrics = (f: SpendFigures) => ({
+  spend: f.spend,
+  prompt_tokens: f.prompt_tokens,
+  completion_tokens: f.completion_tokens,
+  total_tokens: f.prompt_tokens + f.completion_tokens,
+  api_requests: f.api_requests,
+  successful_requests: f.successful_requests,
+  failed_requests: f.failed_requests,
+});
+
+const withMetadata = (byValue: Record<string, SpendFigures>) =>
+  Object.fromEntries(
+    Object.entries(byValue).map(([k, f]) => [k, { metrics: activityMetrics(f), metadata: {} }]),
+  );
+
+/** Narrows a selector by the query's api_key, model and provider filters. */
+function narrowed(
+  base: AggregateSelector,
+  q: { api_key?: string | undefined; model?: string | undefined; provider?: string | undefined },
+): AggregateSelector {
+  if (q.api_key !== undefined && base.apiKey !== undefined && q.api_key !== base.apiKey) {
+    throw new ApiError('VALIDATION_FAILED', 'api_key filter differs from the api key asked for', [
+      { field: 'api_key', message: `the path names api key "${base.apiKey}"` },
+    ]);
+  }
+  return {
+    ...base,
+    ...(q.api_key !== undefined ? { apiKey: q.api_key } : {}),
+    ...(q.model !== undefined ? { model: q.model } : {}),
+    ...(q.provider !== undefined ? { provider: q.provider } : {}),
+  };
+}
+
+const FIGURE_COLUMNS = [
+  'spend',
+  'prompt_tokens',
+  'completion_tokens',
+  'api_requests',
+  'successful_requests',
+  'failed_requests',
+] as const;
+
+export function spendRoutes(deps: { db: LedgerDb; maxRangeDays: number; log: Logger }) {
+  const app = new OpenAPIHono<ScopeEnv>({ defaultHook: validationHook });
+
   app.openapi(totalsRoute, async (c) => {
     const { entity_type, entity_id } = c.req.valid('param');
-    const totals = await getEntityTotals(deps.db, { entityType: entity_type, entityId: entity_id });
+    const selector = selectorFor(c.get('scope'), entity_type, entity_id);
+    const totals = await getEntityTotals(deps.db, selector);
     return c.json({ entity_type, entity_id, ...totals }, 200);
   });
+
   app.openapi(dailyRoute, async (c) => {
     const { entity_type, entity_id } = c.req.valid('param');
-    const { from, to } = c.req.valid('query');
-    const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
-    if (days < 1)
-      throw new ApiError('VALIDATION_FAILED', '`from` must not be after `to`', [
-        { field: 'from', message: `${from} is after ${to}` },
-      ]);
-    if (days > deps.maxRangeDays) {
-      throw new ApiError('VALIDATION_FAILED', `the range may span at most ${deps.maxRangeDays} days`, [
-        { field: 'to', message: `${days} days requested` },
-      ]);
+    const { from, to, timezone } = c.req.valid('query');
+    checkRange(from, to, deps.maxRangeDays);
+    const selector = selectorFor(c.get('scope'), entity_type, entity_id);
+    const { days, totals } = await withTimeZoneCheck(() =>
+      getActivitySummary(deps.db, selector, { from, to, timeZone: timezone }),
+    );
+    return c.json({ entity_type, entity_id, from, to, timezone, days, totals }, 200);
+  });
+
+  app.openapi(activityRoute, async (c) => {
+    const { entity_type, entity_id } = c.req.valid('param');
+    const q = c.req.valid('query');
+    checkRange(q.from, q.to, deps.maxRangeDays);
+    const selector = narrowed(selectorFor(c.get('scope'), entity_type, entity_id), q);
+    const days = { from: q.from, to: q.to, timeZone: q.timezone };
+
+    if (q.format === 'csv') {
+      await withTimeZoneCheck(() => assertTimeZoneKnown(deps.db, q.timezone));
+      const keys = q.breakdown ? ['date', 'api_key', 'model', 'provider'] : ['date'];
+      return streamCsv(c, {
+        filename: `activity-${entity_type}-${q.from}-${q.to}.csv`,
+        columns: [...keys, ...FIGURE_COLUMNS],
+        batches: streamRows(deps.db, activityRowsQuery(selector, days, q.breakdown)),
+        log: deps.log,
+      });
     }
-    const result = await getDailySpend(deps.db, { entityType: entity_type, entityId: entity_id, from, to });
-    return c.json({ entity_type, entity_id, from, to, ...result }, 200);
+
+    const summary = await withTimeZoneCheck(() => getActivitySummary(deps.db, selector, days));
+    const totalPages = Math.max(1, Math.ceil(summary.days.length / q.page_size));
+    const shown = summary.days.slice((q.page - 1) * q.page_size, q.page * q.page_size);
+    const first = shown[0];
+    const last = shown[shown.length - 1];
+    const breakdown =
+      q.breakdown && first && last
+        ? await getActivityBreakdown(deps.db, selector, { ...days, from: first.date, to: last.date })
+        : undefined;
+    const t = summary.totals;
+    return c.json(
+      {
+        entity_type,
+        entity_id,
+        from: q.from,
+        to: q.to,
+        timezone: q.timezone,
+        results: shown.map(({ date, ...figures }) => {
+          const b = breakdown?.get(date);
+          return {
+            date,
+            metrics: activityMetrics(figures),
+            ...(q.breakdown
+              ? {
+                  breakdown: {
+                    models: withMetadata(b?.models ?? {}),
+                    providers: withMetadata(b?.providers ?? {}),
+                    api_keys: withMetadata(b?.api_keys ?? {}),
+                  },
+                }
+              : {}),
+          };
+        }),
+        metadata: {
+          total_spend: t.spend,
+          total_prompt_tokens: t.prompt_tokens,
+          total_completion_tokens: t.completion_tokens,
+          total_tokens: t.prompt_tokens + t.completion_tokens,
+          total_api_requests: t.api_requests,
+          total_successful_requests: t.successful_requests,
+          total_failed_requests: t.failed_requests,
+          page: q.page,
+          page_size: q.page_size,
+          total_pages: totalPages,
+          total_days: summary.days.length,
+          has_more: q.page < totalPages,
+        },
+      },
+      200,
+    );
   });
   return app;
 }

@@ -1,0 +1,108 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { LedgerDb } from '../client.ts';
+import { type RawFigures, type SpendFigures, sumFigures, toFigures } from './figures.ts';
+import { bookedRows, isUtc, type LocalDays } from './local-days.ts';
+import { type AggregateSelector, isWholeEntity } from './selector.ts';
+
+export interface DayFigures extends SpendFigures {
+  date: string;
+}
+
+export interface ActivitySummary {
+  /** Days with at least one request, in date order. */
+  days: DayFigures[];
+  /** Over the whole range, whatever part of it a caller shows. */
+  totals: SpendFigures;
+}
+
+type Grouped = RawFigures & { date: string | null; is_total: number };
+
+/**
+ * Metrics per local day over [from, to] and the totals over the whole range, in one statement
+ * (GROUPING SETS), so the totals are never a sum of what one page happened to show
+ * (BerriAI/litellm#11929). A whole entity by UTC day reads the daily roll-up: one row per day.
+ */
+export async function getActivitySummary(
+  db: LedgerDb,
+  selector: AggregateSelector,
+  days: LocalDays,
+): Promise<ActivitySummary> {
+  const source =
+    isUtc(days.timeZone) && isWholeEntity(selector)
+      ? sql`select r.day as local_day, r.spend, r.prompt_tokens, r.completion_tokens, r.api_requests,
+            r.successful_requests, r.failed_requests
+          from daily_rollup r
+          where r.dimension = ${selector.entityType} and r.value = ${selector.entityId}
+            and r.day between ${days.from}::date and ${days.to}::date`
+      : bookedRows(selector, days);
+  const rows = await db.execute<Grouped>(sql`
+    select local_day::text as date, grouping(local_day) as is_total, ${sumFigures()}
+    from (${source}) b
+    group by grouping sets ((local_day), ())
+    order by local_day nulls last`);
+  const total = rows.find((r) => Number(r.is_total) === 1);
+  return {
+    days: rows
+      .filter((r) => Number(r.is_total) === 0)
+      .map((r) => ({ date: r.date as string, ...toFigures(r) })),
+    totals: toFigures(total as RawFigures),
+  };
+}
+
+export type BreakdownDimension = 'models' | 'providers' | 'api_keys';
+
+export interface DayBreakdown {
+  models: Record<string, SpendFigures>;
+  providers: Record<string, SpendFigures>;
+  api_keys: Record<string, SpendFigures>;
+}
+
+type BreakdownRow = RawFigures & {
+  date: string;
+  model: string | null;
+  provider: string | null;
+  api_key: string | null;
+  g_model: number;
+  g_provider: number;
+};
+
+/** Per local day, the metrics by model, by provider and by api key (three GROUPING SETS). */
+export async function getActivityBreakdown(
+  db: LedgerDb,
+  selector: AggregateSelector,
+  days: LocalDays,
+): Promise<Map<string, DayBreakdown>> {
+  const rows = await db.execute<BreakdownRow>(sql`
+    select local_day::text as date, model, provider, api_key,
+      grouping(model) as g_model, grouping(provider) as g_provider, ${sumFigures()}
+    from (${bookedRows(selector, days)}) b
+    group by grouping sets ((local_day, model), (local_day, provider), (local_day, api_key))
+    order by local_day, model, provider, api_key`);
+  const out = new Map<string, DayBreakdown>();
+  for (const row of rows) {
+    let day = out.get(row.date);
+    if (!day) {
+      day = { models: {}, providers: {}, api_keys: {} };
+      out.set(row.date, day);
+    }
+    const figures = toFigures(row);
+    if (Number(row.g_model) === 0) day.models[row.model as string] = figures;
+    else if (Number(row.g_provider) === 0) day.providers[row.provider as string] = figures;
+    else day.api_keys[row.api_key as string] = figures;
+  }
+  return out;
+}
+
+/**
+ * The statement behind a CSV export: one row per local day (and per api key, model and provider
+ * with `breakdown`), in a stable order, columns date[, api_key, model, provider] and the metrics.
+ * Returned unexecuted so the caller can stream it through a cursor.
+ */
+export function activityRowsQuery(selector: AggregateSelector, days: LocalDays, breakdown: boolean): SQL {
+  const keys = breakdown ? sql`local_day, api_key, model, provider` : sql`local_day`;
+  const columns = breakdown
+    ? sql`local_day::text as date, api_key, model, provider`
+    : sql`local_day::text as date`;
+  return sql`select ${columns}, ${sumFigures()} from (${bookedRows(selector, days)}) b
+    group by ${keys} order by ${keys}`;
+}

@@ -1,0 +1,57 @@
+import { type SQL, sql } from 'drizzle-orm';
+
+/** Metrics as the query API returns them: spend an exact decimal string, counts as numbers. */
+export interface SpendFigures {
+  spend: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  api_requests: number;
+  successful_requests: number;
+  failed_requests: number;
+}
+
+/** The additive metric columns every aggregate table and every booked-row query shares. */
+export const METRIC_COLUMNS = [
+  'spend',
+  'prompt_tokens',
+  'completion_tokens',
+  'api_requests',
+  'successful_requests',
+  'failed_requests',
+] as const;
+
+/** Figures as Postgres returns them: every sum as text, so nothing is rounded on the way. */
+export type RawFigures = Record<(typeof METRIC_COLUMNS)[number], string>;
+
+/** Token and request counts stay far below 2^53 for any realistic range; spend stays a string. */
+export const toFigures = (r: RawFigures): SpendFigures => ({
+  spend: r.spend,
+  prompt_tokens: Number(r.prompt_tokens),
+  completion_tokens: Number(r.completion_tokens),
+  api_requests: Number(r.api_requests),
+  successful_requests: Number(r.successful_requests),
+  failed_requests: Number(r.failed_requests),
+});
+
+export const ZERO_FIGURES: SpendFigures = {
+  spend: '0.000000000000',
+  prompt_tokens: 0,
+  completion_tokens: 0,
+  api_requests: 0,
+  successful_requests: 0,
+  failed_requests: 0,
+};
+
+/**
+ * `sum(...)` of each metric as text, spend cast back to numeric(38,12) so every amount has the same
+ * 12-decimal form. Postgres sums numeric exactly; no float ever touches spend.
+ */
+export function sumFigures(prefix = ''): SQL {
+  const p = prefix ? `${prefix}.` : '';
+  return sql.raw(`coalesce(sum(${p}spend), 0)::numeric(38,12)::text as spend,
+    coalesce(sum(${p}prompt_tokens), 0)::text as prompt_tokens,
+    coalesce(sum(${p}completion_tokens), 0)::text as completion_tokens,
+    coalesce(sum(${p}api_requests), 0)::text as api_requests,
+    coalesce(sum(${p}successful_requests), 0)::text as successful_requests,
+    coalesce(sum(${p}failed_requests), 0)::text as failed_requests`);
+}

@@ -1,0 +1,44 @@
+export {
+  type ActivitySummary,
+  activityRowsQuery,
+  type DayBreakdown,
+  type DayFigures,
+  getActivityBreakdown,
+  getActivitySummary,
+} from './activity.ts';
+export {
+  type ApiTokenRecord,
+  createApiToken,
+  findActiveApiToken,
+  hashToken,
+  listApiTokens,
+  revokeApiToken,
+  TOKEN_PREFIX,
+  type TokenScope,
+} from './api-tokens.ts';
+export { getEntityTotals } from './entity-totals.ts';
+export { type SpendFigures, ZERO_FIGURES } from './figures.ts';
+export { assertTimeZoneKnown, isUtc, type LocalDays } from './local-days.ts';
+export {
+  getSpendReport,
+  REPORT_DIMENSIONS,
+  type ReportDimension,
+  type ReportEdges,
+  type ReportParams,
+  type ReportRow,
+  reportRowsQuery,
+  resolveReportEdges,
+  type SpendReport,
+  WITHIN_ENTITY_DIMENSIONS,
+  type WithinEntityDimension,
+} from './report.ts';
+export { type AggregateSelector, type EntityRef, isWholeEntity } from './selector.ts';
+export {
+  getSpendLog,
+  listSpendLogs,
+  type SpendLogCursor,
+  type SpendLogFilter,
+  type SpendLogPage,
+  type StoredSpendLog,
+} from './spend-logs.ts';
+export { streamRows } from './stream.ts';

@@ -1,0 +1,65 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { LedgerDb } from '../client.ts';
+import { type AggregateSelector, dailySpendWhere, spendLogsWhere } from './selector.ts';
+
+/** Local calendar days [from, to] (inclusive, YYYY-MM-DD) in an IANA time zone. */
+export interface LocalDays {
+  from: string;
+  to: string;
+  /** IANA name; 'UTC' reads the aggregates by their UTC day directly. */
+  timeZone: string;
+}
+
+export const isUtc = (timeZone: string): boolean => timeZone === 'UTC';
+
+const metrics = sql.raw(
+  'spend, prompt_tokens, completion_tokens, api_requests, successful_requests, failed_requests',
+);
+
+/**
+ * One row per aggregate row (or per event, where needed) booked on a local day of `days`, with the
+ * columns local_day (date), api_key, model, provider and the six metrics. Callers group it.
+ *
+ * Aggregates are kept per UTC hour. An hour that lies inside one local day is booked on that day
+ * whole. An hour that a local midnight cuts (zones at :30 or :45 from UTC, such as Asia/Kolkata or
+ * Asia/Kathmandu, or odd historical offsets) is not: its events are read from spend_logs and each is
+ * booked on its own local day. Which hours are cut is decided per row, by comparing the local day of
+ * the hour's first and last instant, so daylight-saving changes need no special case. The figures are
+ * exact sums of the events, never approximated from UTC days.
+ */
+export function bookedRows(s: AggregateSelector, days: LocalDays): SQL {
+  const from = sql`${days.from}::date`;
+  const to = sql`${days.to}::date`;
+  if (isUtc(days.timeZone)) {
+    return sql`select d.day as local_day, d.api_key, d.model, d.provider, ${metrics}
+      from daily_spend d where ${dailySpendWhere(s)} and d.day between ${from} and ${to}`;
+  }
+  const tz = sql`${days.timeZone}::text`;
+  // A local day of any zone (UTC-12 … UTC+14) lies within the UTC days before and after it.
+  return sql`with located as (
+      select (x.starts at time zone ${tz})::date as local_day,
+        ((x.starts + interval '1 hour' - interval '1 microsecond') at time zone ${tz})::date as last_day, x.*
+      from (
+        select (d.day + d.hour * interval '1 hour') at time zone 'UTC' as starts, d.api_key, d.model,
+          d.provider, ${metrics}
+        from daily_spend d
+        where ${dailySpendWhere(s)} and d.day between ${from} - 1 and ${to} + 1
+      ) x
+    ),
+    cut_hours as (select distinct starts from located where local_day <> last_day)
+    select local_day, api_key, model, provider, ${metrics}
+      from located where local_day = last_day and local_day between ${from} and ${to}
+    union all
+    select (l."timestamp" at time zone ${tz})::date, l.api_key, l.model, coalesce(l.provider, ''),
+      l.spend, l.prompt_tokens::bigint, l.completion_tokens::bigint, 1::bigint,
+      (l.status = 'success')::int::bigint, (l.status <> 'success')::int::bigint
+    from cut_hours c
+    join spend_logs l on l."timestamp" >= c.starts and l."timestamp" < c.starts + interval '1 hour'
+    where ${spendLogsWhere(s)} and (l."timestamp" at time zone ${tz})::date between ${from} and ${to}`;
+}
+
+/** Throws Postgres' "time zone not recognized" (22023) now, before a streamed response has started. */
+export async function assertTimeZoneKnown(db: LedgerDb, timeZone: string): Promise<void> {
+  if (isUtc(timeZone)) return;
+  await db.execute(sql`select now() at time zone ${timeZone}::text`);
+}

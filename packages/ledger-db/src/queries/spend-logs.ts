@@ -1,0 +1,109 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { LedgerDb } from '../client.ts';
+
+export type StoredSpendLog = {
+  request_id: string;
+  timestamp: string;
+  end_time: string | null;
+  api_key: string;
+  user_id: string | null;
+  team_id: string | null;
+  org_id: string | null;
+  end_user_id: string | null;
+  tags: string[];
+  model: string;
+  model_group: string | null;
+  provider: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  spend: string;
+  status: 'success' | 'failure';
+  metadata: Record<string, unknown> | null;
+  ingested_at: string;
+};
+
+const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const logColumns = sql.raw(`request_id, ${iso('"timestamp"')} as "timestamp", ${iso('end_time')} as end_time,
+  api_key, user_id, team_id, org_id, end_user_id, tags, model, model_group, provider, prompt_tokens,
+  completion_tokens, spend::text as spend, status, metadata, ${iso('ingested_at')} as ingested_at`);
+
+/** The stored event for one request_id, or null. Timestamps as ISO 8601 UTC. */
+export async function getSpendLog(db: LedgerDb, requestId: string): Promise<StoredSpendLog | null> {
+  const rows = await db.execute<StoredSpendLog>(
+    sql`select ${logColumns} from spend_logs where request_id = ${requestId}`,
+  );
+  return rows[0] ?? null;
+}
+
+/** Filters of the per-request log listing; every one optional, all combined with AND. */
+export interface SpendLogFilter {
+  apiKey?: string;
+  userId?: string;
+  teamId?: string;
+  orgId?: string;
+  endUserId?: string;
+  tag?: string;
+  model?: string;
+  status?: 'success' | 'failure';
+  /** Inclusive, RFC 3339. */
+  startTime?: string;
+  /** Exclusive, RFC 3339. */
+  endTime?: string;
+}
+
+/** Where the previous page stopped: the last row's exact timestamp (microseconds) and request_id. */
+export interface SpendLogCursor {
+  timestamp: string;
+  requestId: string;
+}
+
+export interface SpendLogPage {
+  logs: StoredSpendLog[];
+  /** Pass back to get the next page; null on the last one. */
+  next: SpendLogCursor | null;
+}
+
+function filterSql(f: SpendLogFilter): SQL[] {
+  const parts: SQL[] = [];
+  if (f.apiKey !== undefined) parts.push(sql`api_key = ${f.apiKey}`);
+  if (f.userId !== undefined) parts.push(sql`user_id = ${f.userId}`);
+  if (f.teamId !== undefined) parts.push(sql`team_id = ${f.teamId}`);
+  if (f.orgId !== undefined) parts.push(sql`org_id = ${f.orgId}`);
+  if (f.endUserId !== undefined) parts.push(sql`end_user_id = ${f.endUserId}`);
+  if (f.tag !== undefined) parts.push(sql`tags @> array[${f.tag}]::text[]`);
+  if (f.model !== undefined) parts.push(sql`model = ${f.model}`);
+  if (f.status !== undefined) parts.push(sql`status = ${f.status}`);
+  if (f.startTime !== undefined) parts.push(sql`"timestamp" >= ${f.startTime}::timestamptz`);
+  if (f.endTime !== undefined) parts.push(sql`"timestamp" < ${f.endTime}::timestamptz`);
+  return parts;
+}
+
+/**
+ * Per-request rows, newest first, `limit` per page, by keyset: the next page starts strictly after
+ * the last (timestamp, request_id) seen, so no row repeats or is skipped between pages even while
+ * rows arrive (BerriAI/litellm#30164), and page 1,000 costs what page 1 costs: each filter column has
+ * an index ending in ("timestamp", request_id).
+ */
+export async function listSpendLogs(
+  db: LedgerDb,
+  params: { filter: SpendLogFilter; limit: number; after?: SpendLogCursor },
+): Promise<SpendLogPage> {
+  const where = filterSql(params.filter);
+  if (params.after) {
+    where.push(
+      sql`("timestamp", request_id) < (${params.after.timestamp}::timestamptz, ${params.after.requestId}::text)`,
+    );
+  }
+  const rows = await db.execute<StoredSpendLog & { cursor_ts: string }>(sql`
+    select ${logColumns}, to_char("timestamp" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_ts
+    from spend_logs
+    ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
+    order by "timestamp" desc, request_id desc
+    limit ${params.limit + 1}`);
+  const page = rows.slice(0, params.limit);
+  const last = page[page.length - 1];
+  const next =
+    rows.length > params.limit && last ? { timestamp: last.cursor_ts, requestId: last.request_id } : null;
+  return { logs: page.map(({ cursor_ts: _, ...log }) => log), next };
+}

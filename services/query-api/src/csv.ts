@@ -1,0 +1,48 @@
+import type { Logger } from '@spend-ledger/platform';
+import type { Context } from 'hono';
+import { stream } from 'hono/streaming';
+
+/**
+ * One RFC 4180 cell. Text that a spreadsheet would run as a formula (= + - @ or a control character
+ * first) gets a leading apostrophe: ids come from clients and must not become formulas.
+ */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Streams rows as CSV, one write per batch: memory holds one batch whatever the export's size. */
+export function streamCsv(
+  c: Context,
+  params: {
+    filename: string;
+    columns: readonly string[];
+    batches: AsyncGenerator<Record<string, unknown>[]>;
+    log: Logger;
+  },
+): Response {
+  c.header('content-type', 'text/csv; charset=utf-8');
+  c.header('content-disposition', `attachment; filename="${params.filename}"`);
+  c.header('cache-control', 'no-store');
+  return stream(
+    c,
+    async (out) => {
+      await out.write(`${params.columns.join(',')}\r\n`);
+      for await (const rows of params.batches) {
+        if (out.aborted) break;
+        await out.write(
+          rows.map((row) => `${params.columns.map((col) => csvCell(row[col])).join(',')}\r\n`).join(''),
+        );
+      }
+      // Breaking out of the loop above returns the generator, which closes the database cursor.
+      if (out.aborted) await params.batches.return(undefined);
+    },
+    async (error) => {
+      // Headers are sent: the client sees a truncated body, the log says why.
+      params.log.error({ err: error, requestId: c.get('requestId' as never) }, 'csv export failed');
+    },
+  );
+}
