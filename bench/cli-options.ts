@@ -11,6 +11,9 @@ export interface BenchOptions {
   naiveEvents: number;
   phaseEvents: number;
   phaseBatchSizes: number[];
+  /** Flush windows (events) for the aggregate-collapse table, and the events it draws. */
+  collapseWindows: number[];
+  collapseEvents: number;
   scalingReplicas: number[];
   gatewayBatches: number[];
   gatewaySeconds: number;
@@ -29,6 +32,8 @@ const FULL = {
   naiveEvents: 5_000,
   phaseEvents: 200_000,
   phaseBatchSizes: [5_000, 20_000],
+  collapseWindows: [1_000, 5_000, 20_000, 50_000, 100_000, 200_000],
+  collapseEvents: 200_000,
   scalingReplicas: [1, 2, 3],
   gatewayBatches: [1, 10, 100],
   gatewaySeconds: 10,
@@ -42,6 +47,8 @@ const QUICK: typeof FULL = {
   naiveEvents: 200,
   phaseEvents: 5_000,
   phaseBatchSizes: [5_000],
+  collapseWindows: [1_000, 5_000],
+  collapseEvents: 5_000,
   scalingReplicas: [1, 2],
   gatewayBatches: [1, 10, 100],
   gatewaySeconds: 1,

@@ -1,5 +1,7 @@
+import type { RssRecord } from './lib/rss-record.ts';
 import { ratio, round } from './lib/stats.ts';
 import { printTable } from './lib/table.ts';
+import type { CollapseRow } from './suites/aggregate-collapse.ts';
 import type { CopyResult } from './suites/copy-limit.ts';
 import type { EndToEndResult } from './suites/end-to-end.ts';
 import type { GatewayResult } from './suites/gateway-throughput.ts';
@@ -56,6 +58,7 @@ const cpuRow = (w: WriterRun) => ({
 export function reportWriter(w: WriterRun): void {
   table('1. Writer throughput (preloaded topic → lag 0, all rows verified)', [writerRow(w)]);
   table('CPU seconds during the writer run', [cpuRow(w)]);
+  table('Postgres side: the writer connections by state (mean number of connections)', w.pgActivity);
   if (w.profile) {
     table(`Writer CPU profile: self time by area (${w.profile.seconds} s profiled)`, w.profile.byArea);
     table('Writer CPU profile: hottest functions (self time)', w.profile.topFunctions);
@@ -119,6 +122,7 @@ export function reportScaling(runs: WriterRun[]): void {
     runs.map((w) => ({ ...writerRow(w), 'vs 1 replica': ratio(w.eventsPerSecond, one) })),
   );
   table('CPU seconds during the scaling runs', runs.map(cpuRow));
+  reportScalingActivity(runs);
 }
 
 export function reportGateway(g: GatewayResult): void {
@@ -146,9 +150,7 @@ export function reportGateway(g: GatewayResult): void {
       'ms/call': round(s.msPerCall, 1),
     })),
   );
-  table('Gateway CPU seconds during the load steps', [
-    { ...g.cpuSeconds, 'gateway peak RSS MB': g.peakRssMb },
-  ]);
+  table('Gateway CPU seconds during the load steps', [g.cpuSeconds]);
 }
 
 export function reportEndToEnd(e: EndToEndResult): void {
@@ -168,13 +170,20 @@ export function reportEndToEnd(e: EndToEndResult): void {
       correct: e.check.ok ? 'yes' : `NO: ${e.check.problems.join('; ')}`,
     },
   ]);
+  table('CPU seconds during the end-to-end run', [e.cpuSeconds]);
 }
 
-export function reportRss(rows: Array<{ service: string; run: string; mb: number | undefined }>): void {
+export function reportRss(rows: RssRecord[]): void {
   if (rows.length > 0)
     table(
-      '5. Peak RSS per service process (VmHWM)',
-      rows.map((r) => ({ service: r.service, run: r.run, 'peak RSS MB': r.mb })),
+      '5. Peak RSS per service process (VmHWM), and its V8 heap / external (Buffer) memory at the end',
+      rows.map((r) => ({
+        service: r.service,
+        run: r.run,
+        'peak RSS MB': r.mb,
+        'heap MB': r.heapMb,
+        'external MB': r.externalMb,
+      })),
     );
 }
 
@@ -188,6 +197,36 @@ export function reportTargets(
       goal: r.goal,
       measured: round(r.measured, 2),
       met: r.met === undefined ? 'not run' : r.met ? 'yes' : 'NO',
+    })),
+  );
+}
+
+export function reportCollapse(rows: CollapseRow[]): void {
+  if (rows.length === 0) return;
+  table(
+    'Aggregate rows per event by flush window (aggregateSpend on the same workload; fewer rows = less database work)',
+    rows.map((r) => ({
+      'window (events)': r.window,
+      ...Object.fromEntries(Object.entries(r.rowsPerEvent).map(([k, v]) => [`${k} rows/event`, v])),
+      ...Object.fromEntries(Object.entries(r.dailyByEntity).map(([k, v]) => [`daily ${k}`, v])),
+      'aggregate µs/event': r.aggregateMicros,
+    })),
+  );
+}
+
+export function reportScalingActivity(runs: WriterRun[]): void {
+  const states = [...new Set(runs.flatMap((r) => r.pgActivity.map((a) => a.state)))];
+  if (states.length === 0) return;
+  table(
+    'Postgres side during the scaling runs: writer connections by state (mean number of connections)',
+    states.map((state) => ({
+      state,
+      ...Object.fromEntries(
+        runs.map((r) => [
+          `${r.replicas} replica(s)`,
+          r.pgActivity.find((a) => a.state === state)?.backends ?? 0,
+        ]),
+      ),
     })),
   );
 }

@@ -3,7 +3,9 @@ import { availableParallelism, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseBenchOptions, type SuiteName } from './cli-options.ts';
 import { createBenchKafka, deleteBenchTopics } from './lib/bench-kafka.ts';
+import type { RssRecord } from './lib/rss-record.ts';
 import * as report from './report.ts';
+import { type CollapseRow, measureCollapse } from './suites/aggregate-collapse.ts';
 import type { CopyResult } from './suites/copy-limit.ts';
 import { measureCopyLimit } from './suites/copy-limit.ts';
 import { type EndToEndResult, measureEndToEnd } from './suites/end-to-end.ts';
@@ -24,7 +26,7 @@ const kafka = createBenchKafka();
 const topics: string[] = [];
 const failures: Array<{ suite: string; error: string }> = [];
 const wants = (s: SuiteName) => options.suites.includes(s);
-const rss: Array<{ service: string; run: string; mb: number | undefined }> = [];
+const rss: RssRecord[] = [];
 
 const r: {
   preload?: PreloadedTopic;
@@ -32,10 +34,11 @@ const r: {
   copy?: CopyResult[];
   naive?: NaiveResult;
   phases: PhaseResult[];
+  collapse: CollapseRow[];
   scaling: WriterRun[];
   gateway?: GatewayResult;
   e2e?: EndToEndResult;
-} = { phases: [], scaling: [] };
+} = { phases: [], collapse: [], scaling: [] };
 
 /** Runs one suite; a failure is recorded and the other suites still run. */
 async function suite(name: string, fn: () => Promise<void>): Promise<void> {
@@ -75,7 +78,7 @@ try {
         env: options.serviceEnv,
         profileDir,
       });
-      for (const mb of r.writer.peakRssMb) rss.push({ service: 'writer', run: 'writer throughput', mb });
+      rss.push(...r.writer.memory);
       report.reportWriter(r.writer);
     });
   }
@@ -97,6 +100,10 @@ try {
       });
     }
     report.reportPhases(r.phases);
+    await suite('aggregate collapse', async () => {
+      r.collapse = measureCollapse(options.collapseWindows, options.collapseEvents);
+    });
+    report.reportCollapse(r.collapse);
   }
   if (wants('scaling') && r.preload) {
     for (const replicas of options.scalingReplicas) {
@@ -106,7 +113,7 @@ try {
       }
       await suite(`scaling ${replicas}`, async () => {
         const run = await runWriters(kafka, r.preload!, { suffix, replicas, env: options.serviceEnv });
-        for (const mb of run.peakRssMb) rss.push({ service: 'writer', run: `scaling ×${replicas}`, mb });
+        rss.push(...run.memory);
         r.scaling.push(run);
       });
     }
@@ -124,7 +131,7 @@ try {
         sendBatchSeconds: options.sendBatchSeconds,
         env: options.serviceEnv,
       });
-      rss.push({ service: 'gateway', run: 'gateway throughput', mb: r.gateway.peakRssMb });
+      rss.push(r.gateway.memory);
       report.reportGateway(r.gateway);
     });
   }
@@ -144,8 +151,7 @@ try {
         seconds: options.e2eSeconds,
         env: options.serviceEnv,
       });
-      for (const [service, mb] of Object.entries(r.e2e.peakRssMb))
-        rss.push({ service, run: 'end to end', mb });
+      rss.push(...r.e2e.memory);
       report.reportEndToEnd(r.e2e);
     });
   }

@@ -20,3 +20,17 @@ export async function scrapeMetrics(
   }
   return out;
 }
+
+export interface MemoryBreakdown {
+  /** V8 heap committed, MB. */
+  heapMb?: number;
+  /** Memory outside the V8 heap held by JS objects (Buffers), MB. */
+  externalMb?: number;
+}
+
+/** A service's memory composition at this moment, from prom-client's default Node metrics. */
+export async function scrapeMemory(baseUrl: string): Promise<MemoryBreakdown> {
+  const m = await scrapeMetrics(baseUrl, ['nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes']);
+  const mb = (v: number | undefined) => (v === undefined ? undefined : Math.round(v / 2 ** 20));
+  return { heapMb: mb(m.nodejs_heap_size_total_bytes), externalMb: mb(m.nodejs_external_memory_bytes) };
+}

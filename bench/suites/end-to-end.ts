@@ -3,6 +3,8 @@ import type { Kafka } from '@spend-ledger/kafka';
 import { createBenchDatabase } from '../lib/bench-db.ts';
 import { createBenchTopic, KAFKA_BROKERS, waitForLagZero } from '../lib/bench-kafka.ts';
 import { type ChildService, spawnService } from '../lib/child-service.ts';
+import { cpuDelta, snapshotCpu } from '../lib/cpu-usage.ts';
+import { type RssRecord, recordRss } from '../lib/rss-record.ts';
 import { percentile, sleep } from '../lib/stats.ts';
 import { type LedgerCheck, verifyLedger } from '../lib/verify-ledger.ts';
 import { DEFAULT_WORKLOAD, SpendEventGenerator } from '../workload/spend-events.ts';
@@ -27,7 +29,8 @@ export interface EndToEndResult {
   failedPosts: number;
   /** Batches not sent on time because MAX_IN_FLIGHT posts were still waiting. */
   skippedBatches: number;
-  peakRssMb: Record<string, number | undefined>;
+  memory: RssRecord[];
+  cpuSeconds: Record<string, number>;
   check: LedgerCheck;
 }
 
@@ -69,6 +72,7 @@ export async function measureEndToEnd(
       ...DEFAULT_WORKLOAD,
       expectedEvents: options.eventsPerSecond * options.seconds,
     });
+    const before = snapshotCpu({ gateway: [gateway.pid], writer: [writer.pid], 'query-api': [query.pid] });
     const load = await runScheduledLoad(
       gateway.url,
       query.url,
@@ -77,16 +81,23 @@ export async function measureEndToEnd(
       options.seconds,
     );
     await waitForLagZero(kafka, groupId, topic, { timeoutMs: 120_000 });
-    const peakRssMb = {
-      gateway: gateway.peakRssMb(),
-      writer: writer.peakRssMb(),
-      'query-api': query.peakRssMb(),
-    };
+    const cpuSeconds = cpuDelta(
+      before,
+      snapshotCpu({ gateway: [gateway.pid], writer: [writer.pid], 'query-api': [query.pid] }, [
+        database.name,
+      ]),
+    );
+    const memory = [
+      await recordRss('gateway', 'end to end', gateway),
+      await recordRss('writer', 'end to end', writer),
+      await recordRss('query-api', 'end to end', query),
+    ];
     return {
       ...load,
       targetEventsPerSecond: options.eventsPerSecond,
       seconds: options.seconds,
-      peakRssMb,
+      memory,
+      cpuSeconds,
       check: await verifyLedger(database.sql, generator.stats),
     };
   } finally {
@@ -95,7 +106,10 @@ export async function measureEndToEnd(
   }
 }
 
-type LoadFigures = Omit<EndToEndResult, 'targetEventsPerSecond' | 'seconds' | 'peakRssMb' | 'check'>;
+type LoadFigures = Omit<
+  EndToEndResult,
+  'targetEventsPerSecond' | 'seconds' | 'memory' | 'cpuSeconds' | 'check'
+>;
 
 async function runScheduledLoad(
   gatewayUrl: string,

@@ -3,6 +3,7 @@ import { createBenchTopic, KAFKA_BROKERS } from '../lib/bench-kafka.ts';
 import { type ChildService, spawnService } from '../lib/child-service.ts';
 import { cpuDelta, snapshotCpu } from '../lib/cpu-usage.ts';
 import { runHttpLoad } from '../lib/http-load.ts';
+import { type RssRecord, recordRss } from '../lib/rss-record.ts';
 import { DEFAULT_WORKLOAD, SpendEventGenerator } from '../workload/spend-events.ts';
 import { toMessage } from '../workload/to-message.ts';
 import { measureSendBatch, type SendBatchResult } from './kafka-send-batch.ts';
@@ -23,7 +24,7 @@ export interface GatewayRow {
 export interface GatewayResult {
   rows: GatewayRow[];
   sendBatch: SendBatchResult[];
-  peakRssMb: number | undefined;
+  memory: RssRecord;
   cpuSeconds: Record<string, number>;
 }
 
@@ -96,7 +97,7 @@ export async function measureGateway(
       });
     }
     const cpuSeconds = cpuDelta(before, snapshotCpu({ gateway: [gateway.pid] }));
-    return { rows, sendBatch, peakRssMb: gateway.peakRssMb(), cpuSeconds };
+    return { rows, sendBatch, memory: await recordRss('gateway', 'gateway throughput', gateway), cpuSeconds };
   } finally {
     await gateway?.stop();
   }

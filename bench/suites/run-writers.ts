@@ -5,6 +5,8 @@ import { KAFKA_BROKERS, waitForLagZero } from '../lib/bench-kafka.ts';
 import { type ChildService, spawnService } from '../lib/child-service.ts';
 import { type ProfileSummary, summarizeNewestProfile } from '../lib/cpu-profile-summary.ts';
 import { cpuDelta, snapshotCpu } from '../lib/cpu-usage.ts';
+import { type ActivitySampler, sampleActivity } from '../lib/pg-activity.ts';
+import { type RssRecord, recordRss } from '../lib/rss-record.ts';
 import { scrapeMetrics } from '../lib/scrape-metrics.ts';
 import { type LedgerCheck, verifyLedger } from '../lib/verify-ledger.ts';
 import type { PreloadedTopic } from './preload-topic.ts';
@@ -22,8 +24,11 @@ export interface WriterRun {
   eventsPerBatch: number;
   msPerBatch: number;
   peakRssMb: Array<number | undefined>;
+  memory: RssRecord[];
   cpuSeconds: Record<string, number>;
   check: LedgerCheck;
+  /** Postgres side: the writers' connections by state, averaged over the run. */
+  pgActivity: Array<{ state: string; backends: number }>;
   profile?: ProfileSummary;
 }
 
@@ -49,8 +54,10 @@ export async function runWriters(
   const groupId = `bench-writer-${options.suffix}-r${options.replicas}`;
   if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
   const writers: ChildService[] = [];
+  let activity: ActivitySampler | undefined;
   try {
     const before = snapshotCpu({});
+    activity = sampleActivity(database.sql, database.name, 'spend-ledger-writer');
     const started = await Promise.all(
       Array.from({ length: options.replicas }, (_, i) =>
         spawnService('ledger-writer', {
@@ -71,11 +78,15 @@ export async function runWriters(
     writers.push(...started);
     const timeoutMs = Math.max(120_000, preload.messages * 2);
     const done = await waitForLagZero(kafka, groupId, preload.topic, { timeoutMs });
+    const pgActivity = await activity.stop();
     const cpu = cpuDelta(before, snapshotCpu({ writers: writers.map((w) => w.pid) }, [database.name]));
     const metrics = await Promise.all(writers.map((w) => scrapeMetrics(w.url, BATCH_METRICS)));
     const batches = metrics.reduce((n, m) => n + (m.writer_batch_seconds_count ?? 0), 0);
     const batchSeconds = metrics.reduce((n, m) => n + (m.writer_batch_seconds_sum ?? 0), 0);
     const peakRssMb = writers.map((w) => w.peakRssMb());
+    const memory = await Promise.all(
+      writers.map((w) => recordRss('writer', `${options.replicas} replica(s): ${w.label}`, w)),
+    );
     const ready = Math.max(...writers.map((w) => w.listeningAt));
     const spawned = Math.min(...writers.map((w) => w.spawnedAt));
     await Promise.all(writers.splice(0).map((w) => w.stop()));
@@ -91,11 +102,14 @@ export async function runWriters(
       eventsPerBatch: batches ? preload.messages / batches : 0,
       msPerBatch: batches ? (batchSeconds / batches) * 1000 : 0,
       peakRssMb,
+      memory,
       cpuSeconds: cpu,
       check: await verifyLedger(database.sql, preload.totals),
+      pgActivity,
       profile: options.profileDir ? summarizeNewestProfile(options.profileDir) : undefined,
     };
   } finally {
+    await activity?.stop();
     await Promise.all(writers.map((w) => w.stop()));
     await database.drop();
   }
