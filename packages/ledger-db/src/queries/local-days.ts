@@ -50,12 +50,16 @@ export function bookedRows(s: AggregateSelector, days: LocalDays): SQL {
     select local_day, api_key, model, provider, ${metrics}
       from located where local_day = last_day and local_day between ${from} and ${to}
     union all
-    select (l."timestamp" at time zone ${tz})::date, l.api_key, l.model, coalesce(l.provider, ''),
-      l.spend, l.prompt_tokens::bigint, l.completion_tokens::bigint, 1::bigint,
-      (l.status = 'success')::int::bigint, (l.status <> 'success')::int::bigint
-    from cut_hours c
-    join spend_logs l on l."timestamp" >= c.starts and l."timestamp" < c.starts + interval '1 hour'
-    where ${spendLogsWhere(s)} and (l."timestamp" at time zone ${tz})::date between ${from} and ${to}`;
+    select x.* from cut_hours c cross join lateral (
+      -- Per cut hour, an index range on (entity column, "timestamp"): never the entity's whole history.
+      select (l."timestamp" at time zone ${tz})::date as local_day, l.api_key, l.model,
+        coalesce(l.provider, '') as provider, l.spend, l.prompt_tokens::bigint, l.completion_tokens::bigint,
+        1::bigint as api_requests, (l.status = 'success')::int::bigint as successful_requests,
+        (l.status <> 'success')::int::bigint as failed_requests
+      from spend_logs l
+      where ${spendLogsWhere(s)} and l."timestamp" >= c.starts and l."timestamp" < c.starts + interval '1 hour'
+        and (l."timestamp" at time zone ${tz})::date between ${from} and ${to}
+    ) x`;
 }
 
 /** Throws Postgres' "time zone not recognized" (22023) now, before a streamed response has started. */

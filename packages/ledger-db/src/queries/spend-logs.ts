@@ -97,9 +97,10 @@ export async function listSpendLogs(
   }
   const rows = await db.execute<StoredSpendLog & { cursor_ts: string }>(sql`
     select ${logColumns}, to_char("timestamp" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_ts
-    from spend_logs
+    from spend_logs l
     ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
-    order by "timestamp" desc, request_id desc
+    -- Qualified: the output column "timestamp" (text) would otherwise be what ORDER BY sorts by.
+    order by l."timestamp" desc, l.request_id desc
     limit ${params.limit + 1}`);
   const page = rows.slice(0, params.limit);
   const last = page[page.length - 1];

@@ -1,0 +1,205 @@
+/**
+ * Query API benchmark: `npm run bench:query [-- --events 5000000 --days 60 --iterations 60 --reuse]`.
+ *
+ * Loads N per-request rows and their aggregates into a database of its own (ledger_bench_query,
+ * dropped and rebuilt unless --reuse finds one loaded with the same options), then times requests
+ * through the query app in this process (app.request: routing, validation, auth, SQL, JSON; no
+ * socket) and prints p50/p95 per request, with the storage of each table. Each timed request picks
+ * its entity at random from those the population has, so one hot row set does not flatter it.
+ */
+import { parseArgs } from 'node:util';
+import { createLedgerDb, dropDatabase, ensureDatabase, migrateLedger } from '@spend-ledger/ledger-db';
+import { createLogger, createMetricsRegistry } from '@spend-ledger/platform';
+import postgres from 'postgres';
+import { createQueryApp } from '../../services/query-api/src/app.ts';
+import { dailyGrainSize, loadLedger, tableSizes } from './load.ts';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '5000000' },
+    days: { type: 'string', default: '60' },
+    'api-keys': { type: 'string', default: '2000' },
+    iterations: { type: 'string', default: '60' },
+    reuse: { type: 'boolean', default: false },
+  },
+});
+const options = {
+  events: Number(values.events),
+  days: Number(values.days),
+  lastDay: '2026-11-29',
+  apiKeys: Number(values['api-keys']),
+};
+const ITERATIONS = Number(values.iterations);
+const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+const URL_ = `${SERVER}/ledger_bench_query`;
+const TOKEN = 'bench-query-admin-token-0123456789';
+const log = (m: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+
+async function loadedWith(sql: postgres.Sql): Promise<string | undefined> {
+  const found = await sql`select to_regclass('bench_meta') is not null as ok`;
+  if (!found[0]?.ok) return undefined;
+  return (await sql<{ options: string }[]>`select options from bench_meta`)[0]?.options;
+}
+
+const wanted = JSON.stringify(options);
+await ensureDatabase(URL_);
+let sql = postgres(URL_, { max: 2, onnotice: () => {} });
+if (!values.reuse || (await loadedWith(sql)) !== wanted) {
+  await sql.end();
+  log(`(re)creating ledger_bench_query: ${wanted}`);
+  await dropDatabase(URL_);
+  await ensureDatabase(URL_);
+  const migrating = createLedgerDb(URL_, { maxConnections: 1 });
+  await migrateLedger(migrating.db);
+  await migrating.close();
+  sql = postgres(URL_, { max: 2, onnotice: () => {} });
+  const started = performance.now();
+  await loadLedger(sql, options, log);
+  await sql`create table bench_meta (options text not null)`;
+  await sql`insert into bench_meta values (${wanted})`;
+  log(`loaded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+} else {
+  log('reusing the loaded ledger_bench_query');
+}
+
+const ledger = createLedgerDb(URL_, { maxConnections: 4, applicationName: 'spend-ledger-bench-query' });
+const app = createQueryApp({
+  db: ledger.db,
+  queryTokens: [TOKEN],
+  log: createLogger({ service: 'bench-query', level: 'silent' }),
+  registry: createMetricsRegistry('bench-query'),
+  maxRangeDays: 366,
+  isReady: async () => true,
+  isShuttingDown: () => false,
+});
+
+const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)] as T;
+const teams = Array.from({ length: 50 }, (_, i) => `team-${i}`);
+const orgs = Array.from({ length: 10 }, (_, i) => `org-${i}`);
+const keys = Array.from({ length: 50 }, (_, i) => `key-${i * 7}`);
+const month = 'from=2026-10-31&to=2026-11-29';
+
+async function request(path: string): Promise<unknown> {
+  const res = await app.request(path, { headers: { authorization: `Bearer ${TOKEN}` } });
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.headers.get('content-type')?.includes('json') ? res.json() : res.text();
+}
+
+/** A deep cursor: the log page that starts 45 days back, for the "deep in the table" case. */
+async function deepCursor(team: string): Promise<string> {
+  const rows = await sql<{ ts: string; id: string }[]>`
+    select to_char("timestamp" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as ts, request_id as id
+    from spend_logs where team_id = ${team} and "timestamp" < ${`${options.lastDay}T00:00:00Z`}::timestamptz - interval '45 days'
+    order by "timestamp" desc, request_id desc limit 1`;
+  const r = rows[0];
+  return r ? Buffer.from(JSON.stringify([r.ts, r.id])).toString('base64url') : '';
+}
+
+const cases: Array<{ name: string; path: () => string | Promise<string> }> = [
+  { name: 'activity team 30 d (UTC)', path: () => `/v1/spend/team/${pick(teams)}/activity?${month}` },
+  {
+    name: 'activity team 30 d + breakdown (UTC)',
+    path: () => `/v1/spend/team/${pick(teams)}/activity?${month}&breakdown=true`,
+  },
+  {
+    name: 'activity team 30 d + breakdown, America/New_York',
+    path: () => `/v1/spend/team/${pick(teams)}/activity?${month}&breakdown=true&timezone=America/New_York`,
+  },
+  {
+    name: 'activity team 30 d + breakdown, Asia/Kolkata',
+    path: () => `/v1/spend/team/${pick(teams)}/activity?${month}&breakdown=true&timezone=Asia/Kolkata`,
+  },
+  { name: 'activity org 30 d (UTC)', path: () => `/v1/spend/org/${pick(orgs)}/activity?${month}` },
+  {
+    name: 'activity org 30 d + breakdown, Asia/Kolkata',
+    path: () => `/v1/spend/org/${pick(orgs)}/activity?${month}&breakdown=true&timezone=Asia/Kolkata`,
+  },
+  { name: 'report top 20 teams 30 d (UTC)', path: () => `/v1/report?group_by=team&${month}&limit=20` },
+  { name: 'report top 20 keys 30 d (UTC)', path: () => `/v1/report?group_by=key&${month}&limit=20` },
+  { name: 'report top 20 models 30 d (UTC)', path: () => `/v1/report?group_by=model&${month}&limit=20` },
+  {
+    name: 'report top 20 teams 30 d, Asia/Kolkata',
+    path: () => `/v1/report?group_by=team&${month}&limit=20&timezone=Asia/Kolkata`,
+  },
+  {
+    name: 'report top 20 keys 30 d, America/New_York',
+    path: () => `/v1/report?group_by=key&${month}&limit=20&timezone=America/New_York`,
+  },
+  {
+    name: 'report keys inside a team 30 d (UTC)',
+    path: () => `/v1/report?group_by=key&entity_type=team&entity_id=${pick(teams)}&${month}`,
+  },
+  { name: 'totals of a key', path: () => `/v1/spend/key/${pick(keys)}` },
+  { name: 'logs newest 100', path: () => '/v1/logs?limit=100' },
+  { name: 'logs team, first page', path: () => `/v1/logs?team_id=${pick(teams)}&limit=100` },
+  {
+    name: 'logs team, page 45 days deep',
+    path: async () => {
+      const team = pick(teams);
+      return `/v1/logs?team_id=${team}&limit=100&cursor=${await deepCursor(team)}`;
+    },
+  },
+  {
+    name: 'logs key + model + status',
+    path: () => `/v1/logs?api_key=${pick(keys)}&model=model-0&status=success`,
+  },
+  {
+    name: 'logs tag, first page',
+    path: () => `/v1/logs?tag=tag-${Math.floor(Math.random() * 25)}&limit=100`,
+  },
+  {
+    name: 'one log by request_id',
+    path: () => `/v1/logs/bench-${String(1 + Math.floor(Math.random() * options.events)).padStart(9, '0')}`,
+  },
+  {
+    name: 'CSV activity team 30 d + breakdown',
+    path: () => `/v1/spend/team/${pick(teams)}/activity?${month}&breakdown=true&format=csv`,
+  },
+];
+
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+
+const results: Array<{ name: string; p50: number; p95: number; max: number }> = [];
+for (const c of cases) {
+  for (let i = 0; i < 3; i++) await request(await c.path());
+  const ms: number[] = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    const path = await c.path();
+    const started = performance.now();
+    await request(path);
+    ms.push(performance.now() - started);
+  }
+  ms.sort((a, b) => a - b);
+  results.push({
+    name: c.name,
+    p50: quantile(ms, 0.5),
+    p95: quantile(ms, 0.95),
+    max: ms[ms.length - 1] as number,
+  });
+  log(`${c.name}: p50 ${quantile(ms, 0.5).toFixed(1)} ms`);
+}
+
+const sizes = await tableSizes(sql, [
+  'spend_logs',
+  'daily_spend',
+  'daily_rollup',
+  'entity_totals',
+  'api_tokens',
+]);
+const daily = await dailyGrainSize(sql);
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+console.log(`# Query API benchmark — ${new Date().toISOString()}`);
+console.log(
+  `\n${options.events.toLocaleString('en-US')} per-request rows over ${options.days} days to ${options.lastDay}, ${options.apiKeys} api keys; ${ITERATIONS} requests per line after 3 warm-ups, in process (app.request).\n`,
+);
+console.log('| request | p50 ms | p95 ms | max ms |\n| --- | ---: | ---: | ---: |');
+for (const r of results)
+  console.log(`| ${r.name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} |`);
+console.log('\n| table | rows | size with indexes |\n| --- | ---: | ---: |');
+for (const s of sizes) console.log(`| ${s.table} | ${s.rows.toLocaleString('en-US')} | ${mb(s.bytes)} |`);
+console.log(
+  `| (daily_spend at the UTC-day grain, for comparison) | ${daily.rows.toLocaleString('en-US')} | ${mb(daily.bytes)} |`,
+);
+await ledger.close();
+await sql.end();
