@@ -21,12 +21,16 @@ export const WriterConfigSchema = z
     DEAD_LETTER_TOPIC: z.string().default('spend-events.v1.dlq'),
     CREATE_TOPICS: flag(true),
     WRITER_GROUP_ID: z.string().default('spend-ledger-writer'),
-    /** Partitions this replica works on at once. */
-    WRITER_PARTITIONS_CONCURRENTLY: positiveInt(2),
+    /** Partitions whose fetched batches this replica decodes at once (into the same window). */
+    WRITER_PARTITIONS_CONCURRENTLY: positiveInt(6),
     /** Kafka group session timeout; a writer silent this long loses its partitions. */
     WRITER_SESSION_TIMEOUT_MS: positiveInt(30_000),
-    /** Bytes fetched per partition per batch: bigger batches collapse more aggregate rows. */
-    WRITER_MAX_BYTES_PER_PARTITION: positiveInt(8 * 1024 * 1024),
+    /** Bytes fetched per partition per batch; with the window size, bounds the writer's memory. */
+    WRITER_MAX_BYTES_PER_PARTITION: positiveInt(2 * 1024 * 1024),
+    /** A flush window closes at this many events (bigger windows collapse more aggregate rows)... */
+    WRITER_FLUSH_MAX_EVENTS: positiveInt(20_000),
+    /** ...or this long after its first event, so a trickle of events is still written promptly. */
+    WRITER_FLUSH_MAX_WAIT_MS: positiveInt(200),
     /** Back-off after a failed database write: starts here, doubles, capped below. */
     WRITER_RETRY_INITIAL_MS: positiveInt(200),
     WRITER_RETRY_MAX_MS: positiveInt(30_000),
@@ -48,6 +52,8 @@ export const WriterConfigSchema = z
     partitionsConcurrently: env.WRITER_PARTITIONS_CONCURRENTLY,
     sessionTimeoutMs: env.WRITER_SESSION_TIMEOUT_MS,
     maxBytesPerPartition: env.WRITER_MAX_BYTES_PER_PARTITION,
+    flushMaxEvents: env.WRITER_FLUSH_MAX_EVENTS,
+    flushMaxWaitMs: env.WRITER_FLUSH_MAX_WAIT_MS,
     retry: { initialMs: env.WRITER_RETRY_INITIAL_MS, maxMs: env.WRITER_RETRY_MAX_MS },
     host: env.WRITER_HOST,
     port: env.WRITER_PORT,

@@ -11,7 +11,10 @@ export const DLQ_HEADERS = {
 } as const;
 
 /** Builds the dead-letter copies of poison messages, keyed as the originals were. */
-export function toDeadLetters(batch: PartitionBatch, poison: readonly PoisonMessage[]): OutgoingMessage[] {
+export function toDeadLetters(
+  batch: Pick<PartitionBatch, 'topic' | 'partition'>,
+  poison: readonly PoisonMessage[],
+): OutgoingMessage[] {
   return poison.map(({ message, reason }) => ({
     key: message.key?.toString('utf8') ?? '',
     value: message.value?.toString('utf8') ?? '',

@@ -5,6 +5,7 @@ export interface WriterMetrics {
   duplicatesSkipped: Counter;
   deadLettered: Counter;
   batchSeconds: Histogram;
+  windowEvents: Histogram;
   writeFailures: Counter;
   consumerLag: Gauge<'partition'>;
   databaseUp: Gauge;
@@ -27,9 +28,15 @@ export function createWriterMetrics(registry: Registry): WriterMetrics {
       help: 'Messages sent to the dead-letter topic',
       registers: [registry],
     }),
+    windowEvents: new Histogram({
+      name: 'writer_window_events',
+      help: 'Events per flush window (one ledger transaction)',
+      buckets: [1, 10, 100, 1_000, 5_000, 10_000, 20_000, 50_000],
+      registers: [registry],
+    }),
     batchSeconds: new Histogram({
-      name: 'writer_batch_seconds',
-      help: 'Time to decode, write and commit one partition batch',
+      name: 'writer_flush_seconds',
+      help: 'Time to write one flush window to the ledger, retries included',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),

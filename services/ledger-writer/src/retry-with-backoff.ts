@@ -1,7 +1,7 @@
 export interface BackoffOptions {
   initialMs: number;
   maxMs: number;
-  /** Checked before each attempt and during waits; false abandons the work. */
+  /** Checked after each failure and during waits; false abandons the work. */
   shouldContinue: () => boolean;
   /** Called while waiting, so a consumer keeps its group membership through long outages. */
   heartbeat?: () => Promise<void>;
@@ -25,7 +25,6 @@ export async function retryWithBackoff<T>(work: () => Promise<T>, options: Backo
   let attempts = 0;
   let delay = options.initialMs;
   for (;;) {
-    if (!options.shouldContinue()) throw new AbandonedError();
     try {
       const result = await work();
       if (attempts > 0) options.onStateChange?.('recovered', { attempts: attempts + 1 });
@@ -33,6 +32,8 @@ export async function retryWithBackoff<T>(work: () => Promise<T>, options: Backo
     } catch (error) {
       attempts += 1;
       if (attempts === 1) options.onStateChange?.('failing', { attempts, error });
+      // Checked after a failure, not before the first attempt: a final flush at shutdown still runs.
+      if (!options.shouldContinue()) throw new AbandonedError();
       const until = Date.now() + delay * (0.75 + Math.random() * 0.5);
       while (Date.now() < until) {
         if (!options.shouldContinue()) throw new AbandonedError();

@@ -1,6 +1,6 @@
 import {
-  BatchConsumer,
   BatchingProducer,
+  BufferedConsumer,
   createKafka,
   ensureTopics,
   getConsumerLag,
@@ -16,9 +16,9 @@ import {
 } from '@spend-ledger/platform';
 import { createWriterApp } from './app.ts';
 import type { WriterConfig } from './config.ts';
-import { handleSpendBatch } from './handle-spend-batch.ts';
 import { LedgerHealth } from './ledger-health.ts';
 import { createWriterMetrics } from './metrics.ts';
+import { createSpendSink } from './spend-sink.ts';
 
 /**
  * Starts one writer replica: topics, dead-letter producer, health server, then the consumer. The
@@ -45,24 +45,29 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
   await deadLetters.connect();
 
   let joined = false;
-  const consumer = new BatchConsumer(kafka, {
+  const sink = createSpendSink({
+    db: ledger.db,
+    deadLetters,
+    log: log.child({ component: 'sink' }),
+    metrics,
+    retry: config.retry,
+    health: new LedgerHealth(log.child({ component: 'ledger' }), metrics),
+  });
+  const consumer = new BufferedConsumer(kafka, {
     groupId: config.groupId,
     topic: config.topic,
     log: log.child({ component: 'consumer' }),
     partitionsConcurrently: config.partitionsConcurrently,
     sessionTimeoutMs: config.sessionTimeoutMs,
     maxBytesPerPartition: config.maxBytesPerPartition,
+    flushMaxItems: config.flushMaxEvents,
+    flushMaxWaitMs: config.flushMaxWaitMs,
+    decode: sink.decode,
+    flush: sink.flush,
+    onFlush: (stats) => metrics.windowEvents.observe(stats.items),
     onGroupChange: (e) => {
       joined = e.type === 'joined';
     },
-    handler: handleSpendBatch({
-      db: ledger.db,
-      deadLetters,
-      log: log.child({ component: 'batch' }),
-      metrics,
-      retry: config.retry,
-      health: new LedgerHealth(log.child({ component: 'ledger' }), metrics),
-    }),
   });
 
   let shuttingDown = false;
@@ -85,7 +90,10 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
         shuttingDown = true;
       },
     },
-    { name: 'stop consumer: finish or abandon the batch, leave the group', run: () => consumer.stop() },
+    {
+      name: 'stop consumer: flush and commit the window (or abandon it), leave the group',
+      run: () => consumer.stop(),
+    },
     { name: 'disconnect dead-letter producer', run: () => deadLetters.disconnect() },
     { name: 'close database pool', run: () => ledger.close() },
     { name: 'close health server', run: http.close },

@@ -1,0 +1,229 @@
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from 'pino';
+
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  messages: KafkaMessage[];
+}
+
+export interface DecodeControl {
+  /** Keeps the group membership alive during long work (kafkajs has no background heartbeat). */
+  heartbeat: () => Promise<void>;
+  /** False once the consumer is stopping or lost the partition: give up, nothing is committed. */
+  shouldContinue: () => boolean;
+}
+
+export interface FlushControl {
+  /** False once the consumer is stopping: give up retrying; nothing will be committed. */
+  shouldContinue: () => boolean;
+}
+
+export interface BufferedConsumerOptions<T> {
+  groupId: string;
+  topic: string;
+  log: Logger;
+  /**
+   * Turns one fetched batch into items to buffer (and deals with messages it cannot use, e.g. by
+   * dead-lettering them durably before it resolves).
+   */
+  decode: (batch: PartitionBatch, control: DecodeControl) => Promise<T[]>;
+  /** Makes the items durable; must resolve only when they are, retrying as long as it should. */
+  flush: (items: T[], control: FlushControl) => Promise<void>;
+  /** Flush once this many items are buffered... */
+  flushMaxItems?: number;
+  /** ...or this long after the first item arrived. */
+  flushMaxWaitMs?: number;
+  /** Partitions whose batches are decoded at once by this process. */
+  partitionsConcurrently?: number;
+  sessionTimeoutMs?: number;
+  maxBytesPerPartition?: number;
+  /** Called whenever partition assignment changes (joined, rebalanced, left). */
+  onGroupChange?: (event: { type: 'joined' | 'left' | 'crashed'; partitions: number[] }) => void;
+  onFlush?: (stats: { items: number; partitions: number; seconds: number }) => void;
+}
+
+interface Window<T> {
+  items: T[];
+  /** Next offset to commit per partition: last offset of the newest buffered batch + 1. */
+  offsets: Map<number, string>;
+  openedAt: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A consumer-group member that writes in flush windows spanning several fetched batches of several
+ * partitions, and commits each partition's offset only after the window holding its messages was
+ * flushed. Bigger windows collapse more aggregate rows per database write, and decoding the next
+ * window overlaps with writing the current one.
+ *
+ * Why this is safe: an offset is committed only for messages whose window is durable, and windows
+ * are flushed one at a time in order, so commits only move forward over durable data. A crash or a
+ * rebalance redelivers whatever was buffered but not committed; the sink must be idempotent (the
+ * ledger deduplicates by request_id). kafkajs' auto-commit is off.
+ */
+export class BufferedConsumer<T> {
+  readonly consumer: Consumer;
+  private current: Window<T> = this.emptyWindow();
+  private running = false;
+  private stopping = false;
+  private flushing: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly maxItems: number;
+  private readonly maxWaitMs: number;
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: BufferedConsumerOptions<T>,
+  ) {
+    this.maxItems = options.flushMaxItems ?? 20_000;
+    this.maxWaitMs = options.flushMaxWaitMs ?? 250;
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3_000,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 2 * 1024 * 1024,
+      maxBytes: 8 * 1024 * 1024,
+      maxWaitTimeInMs: 250,
+      allowAutoTopicCreation: false,
+    });
+    const { GROUP_JOIN, STOP, CRASH } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, (e) => {
+      const partitions = e.payload.memberAssignment[options.topic] ?? [];
+      options.log.info({ partitions }, 'joined consumer group');
+      options.onGroupChange?.({ type: 'joined', partitions });
+    });
+    this.consumer.on(STOP, () => options.onGroupChange?.({ type: 'left', partitions: [] }));
+    this.consumer.on(CRASH, (e) => {
+      options.log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+      options.onGroupChange?.({ type: 'crashed', partitions: [] });
+    });
+  }
+
+  private emptyWindow(): Window<T> {
+    return { items: [], offsets: new Map(), openedAt: 0 };
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    this.running = true;
+    this.loop = this.flushLoop();
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 6,
+      eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
+        if (batch.messages.length === 0 || this.stopping) return;
+        const shouldContinue = () => !this.stopping && isRunning() && !isStale();
+        let items: T[];
+        try {
+          items = await this.options.decode(
+            { topic: batch.topic, partition: batch.partition, messages: batch.messages },
+            { heartbeat, shouldContinue },
+          );
+        } catch (error) {
+          if (!shouldContinue()) return; // abandoned: not buffered, not committed, redelivered
+          throw error;
+        }
+        // Backpressure: while a full window waits for the one being flushed, stop fetching, but keep
+        // heart-beating so a long database outage does not cost the group membership.
+        while (this.current.items.length >= this.maxItems && this.flushing && !this.stopping) {
+          await Promise.race([this.flushing, sleep(1_000)]);
+          await heartbeat();
+        }
+        if (this.stopping) return;
+        if (this.current.items.length === 0 && this.current.offsets.size === 0)
+          this.current.openedAt = Date.now();
+        for (const item of items) this.current.items.push(item);
+        const last = batch.lastOffset();
+        const next = BigInt(last) + 1n;
+        const known = this.current.offsets.get(batch.partition);
+        // A partition re-fetched after a rebalance may repeat offsets; keep the highest buffered one.
+        if (known === undefined || BigInt(known) < next)
+          this.current.offsets.set(batch.partition, next.toString());
+        // Resolving lets kafkajs fetch on from here; it commits nothing (auto-commit is off).
+        resolveOffset(last);
+        if (this.current.items.length >= this.maxItems) this.wake?.();
+      },
+    });
+  }
+
+  /**
+   * Flushes windows one at a time, in order. On stop it flushes what is left once, then ends: no
+   * other code flushes, so two windows are never written at once.
+   */
+  private async flushLoop(): Promise<void> {
+    for (;;) {
+      const pending = this.current.offsets.size > 0;
+      const due =
+        pending &&
+        (this.stopping ||
+          this.current.items.length >= this.maxItems ||
+          Date.now() - this.current.openedAt >= this.maxWaitMs);
+      if (due) {
+        await this.flushCurrent();
+        continue;
+      }
+      if (this.stopping) return;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, pending ? Math.max(1, this.maxWaitMs / 2) : 50);
+      });
+    }
+  }
+
+  private async flushCurrent(): Promise<void> {
+    const window = this.current;
+    this.current = this.emptyWindow();
+    const started = performance.now();
+    this.flushing = (async () => {
+      await this.options.flush(window.items, { shouldContinue: () => !this.stopping });
+      await this.commit(window.offsets);
+    })();
+    try {
+      await this.flushing;
+      this.options.onFlush?.({
+        items: window.items.length,
+        partitions: window.offsets.size,
+        seconds: (performance.now() - started) / 1000,
+      });
+    } catch (error) {
+      // Only a flush abandoned at shutdown ends here: nothing was committed, so it is redelivered.
+      this.options.log.warn(
+        { err: error, items: window.items.length },
+        'flush abandoned; it will be redelivered',
+      );
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async commit(offsets: Map<number, string>): Promise<void> {
+    try {
+      await this.consumer.commitOffsets(
+        [...offsets].map(([partition, offset]) => ({ topic: this.options.topic, partition, offset })),
+      );
+    } catch (error) {
+      // Not fatal: a rebalance took the partitions; their new owner redoes the window, and the
+      // sink's idempotence absorbs it.
+      this.options.log.warn({ err: error, partitions: [...offsets.keys()] }, 'offset commit failed');
+    }
+  }
+
+  /**
+   * Graceful stop: stop fetching, let the flush loop write and commit what is buffered (so a restart
+   * does not redo it), then leave the group. A flush that fails while stopping is abandoned,
+   * uncommitted, and redelivered to the next owner.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.running) this.consumer.pause([{ topic: this.options.topic }]);
+    this.wake?.();
+    await this.loop;
+    this.running = false;
+    await this.consumer.disconnect();
+  }
+}

@@ -1,0 +1,63 @@
+import type { SpendEvent } from '@spend-ledger/contract';
+import type { BatchingProducer, DecodeControl, FlushControl, PartitionBatch } from '@spend-ledger/kafka';
+import { type LedgerDb, writeSpendBatch } from '@spend-ledger/ledger-db';
+import type { Logger } from '@spend-ledger/platform';
+import { toDeadLetters } from './dead-letter.ts';
+import { decodeMessages } from './decode-messages.ts';
+import type { LedgerHealth } from './ledger-health.ts';
+import type { WriterMetrics } from './metrics.ts';
+import { retryWithBackoff } from './retry-with-backoff.ts';
+
+export interface SpendSinkDeps {
+  db: LedgerDb;
+  deadLetters: Pick<BatchingProducer, 'publish'>;
+  log: Logger;
+  metrics: WriterMetrics;
+  retry: { initialMs: number; maxMs: number };
+  health: LedgerHealth;
+}
+
+/**
+ * The writer's two steps, plugged into the buffered consumer:
+ * - decode: each fetched batch is validated with the contract; poison messages go to the dead-letter
+ *   topic (durably, before the batch's offsets can ever be committed) and the good events are buffered;
+ * - flush: a window of buffered events goes through the one write path, retried with back-off until
+ *   the ledger has it. Offsets are committed by the consumer only after this resolves.
+ */
+export function createSpendSink(deps: SpendSinkDeps) {
+  const decode = async (batch: PartitionBatch, control: DecodeControl): Promise<SpendEvent[]> => {
+    const { events, poison } = decodeMessages(batch.messages);
+    if (poison.length === 0) return events;
+    const log = deps.log.child({ partition: batch.partition });
+    await retryWithBackoff(() => deps.deadLetters.publish(toDeadLetters(batch, poison)), {
+      ...deps.retry,
+      ...control,
+      onStateChange: (state, { error }) =>
+        log[state === 'failing' ? 'error' : 'info']({ err: error }, `dead-letter publish ${state}`),
+    });
+    for (const p of poison) log.warn({ offset: p.message.offset, reason: p.reason }, 'message dead-lettered');
+    deps.metrics.deadLettered.inc(poison.length);
+    return events;
+  };
+
+  const flush = async (events: SpendEvent[], control: FlushControl): Promise<void> => {
+    if (events.length === 0) return;
+    const stopTimer = deps.metrics.batchSeconds.startTimer();
+    const write = async () => {
+      try {
+        const result = await writeSpendBatch(deps.db, events);
+        deps.health.succeeded();
+        return result;
+      } catch (error) {
+        deps.health.failed(error);
+        throw error;
+      }
+    };
+    const result = await retryWithBackoff(write, { ...deps.retry, ...control });
+    deps.metrics.eventsWritten.inc(result.written);
+    deps.metrics.duplicatesSkipped.inc(result.duplicates);
+    deps.log.debug({ ...result, seconds: stopTimer() }, 'window written');
+  };
+
+  return { decode, flush };
+}
