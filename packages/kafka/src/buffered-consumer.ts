@@ -146,7 +146,7 @@ export class BufferedConsumer<T> {
           this.current.offsets.set(batch.partition, next.toString());
         // Resolving lets kafkajs fetch on from here; it commits nothing (auto-commit is off).
         resolveOffset(last);
-        if (this.current.items.length >= this.maxItems) this.wake?.();
+        this.wake?.();
       },
     });
   }
@@ -168,9 +168,10 @@ export class BufferedConsumer<T> {
         continue;
       }
       if (this.stopping) return;
+      // Idle: sleep until a batch arrives (eachBatch wakes us). Pending: until the window is due.
       await new Promise<void>((resolve) => {
         this.wake = resolve;
-        setTimeout(resolve, pending ? Math.max(1, this.maxWaitMs / 2) : 50);
+        if (pending) setTimeout(resolve, Math.max(1, this.current.openedAt + this.maxWaitMs - Date.now()));
       });
     }
   }
