@@ -58,7 +58,10 @@ const cpuRow = (w: WriterRun) => ({
 export function reportWriter(w: WriterRun): void {
   table('1. Writer throughput (preloaded topic → lag 0, all rows verified)', [writerRow(w)]);
   table('CPU seconds during the writer run', [cpuRow(w)]);
-  table('Postgres side: the writer connections by state (mean number of connections)', w.pgActivity);
+  table(
+    'Postgres side: the writer connections by state (mean number of connections, ≥ 0.01)',
+    w.pgActivity.filter((a) => a.backends >= 0.01),
+  );
   if (w.profile) {
     table(`Writer CPU profile: self time by area (${w.profile.seconds} s profiled)`, w.profile.byArea);
     table('Writer CPU profile: hottest functions (self time)', w.profile.topFunctions);
@@ -215,10 +218,12 @@ export function reportCollapse(rows: CollapseRow[]): void {
 }
 
 export function reportScalingActivity(runs: WriterRun[]): void {
-  const states = [...new Set(runs.flatMap((r) => r.pgActivity.map((a) => a.state)))];
+  const states = [
+    ...new Set(runs.flatMap((r) => r.pgActivity.filter((a) => a.backends >= 0.02).map((a) => a.state))),
+  ];
   if (states.length === 0) return;
   table(
-    'Postgres side during the scaling runs: writer connections by state (mean number of connections)',
+    'Postgres side during the scaling runs: writer connections by state (mean number, ≥ 0.02 in a run)',
     states.map((state) => ({
       state,
       ...Object.fromEntries(
