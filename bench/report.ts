@@ -163,6 +163,7 @@ export function reportEndToEnd(e: EndToEndResult): void {
       'achieved ev/s': round(e.achievedEventsPerSecond),
       seconds: e.seconds,
       probes: e.probes,
+      'skipped probes': e.skippedProbes,
       'p50 ms': round(e.visibleP50Ms),
       'p99 ms': round(e.visibleP99Ms),
       'max ms': round(e.visibleMaxMs),

@@ -32,6 +32,8 @@ export interface EndToEndResult {
   failedPosts: number;
   /** Batches not sent on time because MAX_IN_FLIGHT posts were still waiting. */
   skippedBatches: number;
+  /** Probes not made because MAX_PROBES_IN_FLIGHT were still polling (only when latency is seconds). */
+  skippedProbes: number;
   memory: RssRecord[];
   cpuSeconds: Record<string, number>;
   check: LedgerCheck;
@@ -130,7 +132,8 @@ async function runScheduledLoad(
   let failedPosts = 0;
   let skippedBatches = 0;
   let accepted = 0;
-  const probing = 0;
+  let probing = 0;
+  let skippedProbes = 0;
   const batchesPerSecond = eventsPerSecond / BATCH;
   const probeEvery = Math.max(1, Math.round(batchesPerSecond / PROBES_PER_SECOND));
   const started = performance.now();
@@ -149,8 +152,18 @@ async function runScheduledLoad(
     }
     accepted += events.length;
     acks.push(ackedAt - sentAt);
-    if (probe)
-      probes.push(pollUntilVisible(queryUrl, probe.request_id, ackedAt).then((ms) => void visible.push(ms)));
+    if (!probe) return;
+    if (probing >= MAX_PROBES_IN_FLIGHT) {
+      skippedProbes += 1;
+      return;
+    }
+    probing += 1;
+    probes.push(
+      pollUntilVisible(queryUrl, probe.request_id, ackedAt).then((ms) => {
+        probing -= 1;
+        visible.push(ms);
+      }),
+    );
   };
   while (performance.now() - started < seconds * 1000) {
     const due = Math.floor(((performance.now() - started) / 1000) * batchesPerSecond);
@@ -192,6 +205,7 @@ async function runScheduledLoad(
     ackP99Ms: percentile(acks, 99),
     failedPosts,
     skippedBatches,
+    skippedProbes,
   };
 }
 
