@@ -95,7 +95,7 @@ describe('fault suite: no loss, no double count', { timeout: 30 * 60_000 }, () =
     const { scenario, result } = await runScenario(
       'kafka-restart',
       { partitions: 3, writers: 1 },
-      async (s, driver) => {
+      async (_s, driver) => {
         await waitUntil(() => driver.stats.acknowledged >= UNIQUE * 0.3 || undefined, {
           description: '30% acknowledged',
           timeoutMs: 120_000,
