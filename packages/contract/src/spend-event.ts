@@ -35,7 +35,8 @@ const dateTime = z.iso
   .refine(
     (v) => {
       const ms = Date.parse(v);
-      return ms >= EARLIEST && ms < LATEST;
+      // Not a date at all: the format check above already says so, once.
+      return Number.isNaN(ms) || (ms >= EARLIEST && ms < LATEST);
     },
     { error: 'must be between 2000-01-01 and 2199-12-31' },
   );
