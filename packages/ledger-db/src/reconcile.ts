@@ -14,7 +14,7 @@ export type Metric = (typeof METRICS)[number];
 export type MetricValues = Record<Metric, string>;
 
 export interface Difference {
-  check: 'logs-vs-daily' | 'daily-vs-totals' | 'expected-vs-totals';
+  check: 'logs-vs-daily' | 'logs-vs-rollup' | 'daily-vs-totals' | 'expected-vs-totals';
   entityType: string;
   entityId: string;
   /** The UTC day, for checks made per day. */
@@ -42,6 +42,12 @@ const logsByEntity = sql`
   union all select 'team', team_id, day, spend, prompt_tokens, completion_tokens, status from spend_logs where team_id is not null
   union all select 'org', org_id, day, spend, prompt_tokens, completion_tokens, status from spend_logs where org_id is not null
   union all select 'tag', tag, day, spend, prompt_tokens, completion_tokens, status from spend_logs, unnest(tags) as tag`;
+
+// The report roll-up also keeps one row per model and provider ('' when absent) per day.
+const logsByDimension = sql`
+  ${logsByEntity}
+  union all select 'model', model, day, spend, prompt_tokens, completion_tokens, status from spend_logs
+  union all select 'provider', coalesce(provider, ''), day, spend, prompt_tokens, completion_tokens, status from spend_logs`;
 
 const metricsAsText = (prefix: string) =>
   sql.raw(METRICS.map((m) => `coalesce(${prefix}.${m}, 0)::text as ${prefix}_${m}`).join(', '));
@@ -77,9 +83,9 @@ function toDifferences(check: Difference['check'], rows: readonly Row[]): Differ
 }
 
 /**
- * Checks that, for every entity type, the per-request rows, the daily aggregates and the entity
- * totals agree exactly (per entity and day, then per entity), and optionally that the totals equal
- * `expected`. Read-only; runs in one repeatable-read snapshot so a writer busy meanwhile cannot
+ * Checks that, for every entity type, the per-request rows, the hourly-grain daily aggregates, the
+ * daily report roll-up (entities, model, provider) and the entity totals agree exactly (per entity
+ * and day, then per entity), and optionally that the totals equal `expected`. Read-only; runs in one repeatable-read snapshot so a writer busy meanwhile cannot
  * produce a false difference.
  */
 export async function reconcileLedger(db: LedgerDb, expected?: ExpectedTotals): Promise<ReconcileReport> {
@@ -101,6 +107,21 @@ export async function reconcileLedger(db: LedgerDb, expected?: ExpectedTotals): 
           coalesce(l.day, r.day)::text as day, ${metricsAsText('l')}, ${metricsAsText('r')}
         from l full join r using (entity_type, entity_id, day)
         where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
+      const logsVsRollup = await tx.execute<Row>(sql`
+        with l as (
+          select entity_type, entity_id, day, sum(spend) as spend, sum(prompt_tokens) as prompt_tokens,
+            sum(completion_tokens) as completion_tokens, count(*) as api_requests,
+            count(*) filter (where status = 'success') as successful_requests,
+            count(*) filter (where status <> 'success') as failed_requests
+          from (${logsByDimension}) e group by 1, 2, 3),
+        r as (
+          select dimension as entity_type, value as entity_id, day, spend, prompt_tokens, completion_tokens,
+            api_requests, successful_requests, failed_requests
+          from daily_rollup)
+        select coalesce(l.entity_type, r.entity_type) as entity_type, coalesce(l.entity_id, r.entity_id) as entity_id,
+          coalesce(l.day, r.day)::text as day, ${metricsAsText('l')}, ${metricsAsText('r')}
+        from l full join r using (entity_type, entity_id, day)
+        where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
       const dailyVsTotals = await tx.execute<Row>(sql`
         with l as (
           select entity_type, entity_id, sum(spend) as spend, sum(prompt_tokens) as prompt_tokens,
@@ -112,11 +133,13 @@ export async function reconcileLedger(db: LedgerDb, expected?: ExpectedTotals): 
           ${metricsAsText('l')}, ${metricsAsText('r')}
         from l full join r using (entity_type, entity_id)
         where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
-      const counts = await tx.execute<{ daily: string; totals: string }>(sql`
+      const counts = await tx.execute<{ daily: string; rollup: string; totals: string }>(sql`
         select (select count(*) from (select 1 from daily_spend group by entity_type, entity_id, day) d)::text as daily,
+               (select count(*) from daily_rollup)::text as rollup,
                (select count(*) from entity_totals)::text as totals`);
       const differences = [
         ...toDifferences('logs-vs-daily', logsVsDaily),
+        ...toDifferences('logs-vs-rollup', logsVsRollup),
         ...toDifferences('daily-vs-totals', dailyVsTotals),
       ];
       let expectedCompared = 0;
@@ -160,6 +183,7 @@ export async function reconcileLedger(db: LedgerDb, expected?: ExpectedTotals): 
       return {
         compared: {
           'logs-vs-daily': Number(counts[0]?.daily ?? 0),
+          'logs-vs-rollup': Number(counts[0]?.rollup ?? 0),
           'daily-vs-totals': Number(counts[0]?.totals ?? 0),
           'expected-vs-totals': expectedCompared,
         },
