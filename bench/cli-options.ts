@@ -9,6 +9,8 @@ export interface BenchOptions {
   /** Events preloaded for the writer, COPY and scaling runs. */
   events: number;
   naiveEvents: number;
+  /** Rows COPYed into a table with one index at a time, per spend_logs index. */
+  perIndexRows: number;
   phaseEvents: number;
   phaseBatchSizes: number[];
   /** Flush windows (events) for the aggregate-collapse table, and the events it draws. */
@@ -19,6 +21,8 @@ export interface BenchOptions {
   gatewaySeconds: number;
   gatewayConnections: number;
   sendBatchSeconds: number;
+  /** Records for Kafka's Java ProducerPerformance (the broker's own limit). */
+  brokerRecords: number;
   e2eSeconds: number;
   /** Fixed e2e rate; default half of min(writer max, gateway max at batch 100) from this run. */
   e2eRate: number | undefined;
@@ -30,6 +34,7 @@ export interface BenchOptions {
 const FULL = {
   events: 1_000_000,
   naiveEvents: 5_000,
+  perIndexRows: 200_000,
   phaseEvents: 200_000,
   phaseBatchSizes: [5_000, 20_000],
   collapseWindows: [1_000, 5_000, 20_000, 50_000, 100_000, 200_000],
@@ -39,12 +44,14 @@ const FULL = {
   gatewaySeconds: 10,
   gatewayConnections: 50,
   sendBatchSeconds: 5,
+  brokerRecords: 500_000,
   e2eSeconds: 60,
 };
 
 const QUICK: typeof FULL = {
   events: 10_000,
   naiveEvents: 200,
+  perIndexRows: 10_000,
   phaseEvents: 5_000,
   phaseBatchSizes: [5_000],
   collapseWindows: [1_000, 5_000],
@@ -54,6 +61,7 @@ const QUICK: typeof FULL = {
   gatewaySeconds: 1,
   gatewayConnections: 20,
   sendBatchSeconds: 0.5,
+  brokerRecords: 20_000,
   e2eSeconds: 3,
 };
 

@@ -32,6 +32,7 @@ const r: {
   preload?: PreloadedTopic;
   writer?: WriterRun;
   copy?: CopyResult[];
+  copyPerIndex?: CopyResult[];
   naive?: NaiveResult;
   phases: PhaseResult[];
   collapse: CollapseRow[];
@@ -84,7 +85,9 @@ try {
   }
   if (wants('copy')) {
     await suite('copy', async () => {
-      r.copy = await measureCopyLimit(suffix, options.events);
+      const copy = await measureCopyLimit(suffix, options.events, options.perIndexRows);
+      r.copy = copy.totals;
+      r.copyPerIndex = copy.perIndex;
     });
   }
   if (wants('naive')) {
@@ -93,6 +96,7 @@ try {
     });
   }
   report.reportWriterComparison(r.writer, r.copy, r.naive);
+  report.reportPerIndex(r.copyPerIndex);
   if (wants('phases')) {
     for (const size of options.phaseBatchSizes) {
       await suite(`phases ${size}`, async () => {
@@ -122,13 +126,14 @@ try {
   if (wants('gateway')) {
     await suite('gateway', async () => {
       const topic = `bench-gw-${suffix}`;
-      topics.push(topic);
+      topics.push(topic, `${topic}-java`);
       r.gateway = await measureGateway(kafka, topic, {
         suffix,
         batches: options.gatewayBatches,
         seconds: options.gatewaySeconds,
         connections: options.gatewayConnections,
         sendBatchSeconds: options.sendBatchSeconds,
+        brokerRecords: options.brokerRecords,
         env: options.serviceEnv,
       });
       rss.push(r.gateway.memory);

@@ -12,6 +12,7 @@ import { createLedgerDb, dropDatabase, ensureDatabase, migrateLedger } from '@sp
 import { createLogger, createMetricsRegistry } from '@spend-ledger/platform';
 import postgres from 'postgres';
 import { createQueryApp } from '../../services/query-api/src/app.ts';
+import { QUERY_SESSION_SETTINGS } from '../../services/query-api/src/start-query-api.ts';
 import { dailyGrainSize, loadLedger, tableSizes } from './load.ts';
 
 const { values } = parseArgs({
@@ -62,7 +63,12 @@ if (!values.reuse || (await loadedWith(sql)) !== wanted) {
   log('reusing the loaded ledger_bench_query');
 }
 
-const ledger = createLedgerDb(URL_, { maxConnections: 4, applicationName: 'spend-ledger-bench-query' });
+// The query API's own pool settings (start-query-api.ts).
+const ledger = createLedgerDb(URL_, {
+  maxConnections: 4,
+  applicationName: 'spend-ledger-bench-query',
+  settings: QUERY_SESSION_SETTINGS,
+});
 const app = createQueryApp({
   db: ledger.db,
   queryTokens: [TOKEN],

@@ -37,28 +37,52 @@ function buildChunks(events: number): { chunks: Buffer[]; rows: number } {
  * spend_logs, and for contrast into spend_logs itself with all its indexes — what index maintenance
  * alone costs. Text is prepared before the clock starts.
  */
-export async function measureCopyLimit(suffix: string, events: number): Promise<CopyResult[]> {
+export async function measureCopyLimit(
+  suffix: string,
+  events: number,
+  perIndexRows: number,
+): Promise<{ totals: CopyResult[]; perIndex: CopyResult[] }> {
   const { chunks, rows } = buildChunks(events);
   const database = await createBenchDatabase(`copy_${suffix}`);
   try {
     const { sql } = database;
-    await sql`create table spend_logs_unindexed (like spend_logs including defaults)`;
-    const [indexes] = await sql<{ n: number }[]>`
-      select count(*)::int as n from pg_indexes where tablename = 'spend_logs'`;
-    const results: CopyResult[] = [];
-    for (const [target, table] of [
-      ['unindexed table', 'spend_logs_unindexed'],
-      [`spend_logs (its ${indexes!.n} indexes)`, 'spend_logs'],
-    ] as const) {
+    const copy = async (target: string, table: string, data: Buffer[], expected: number) => {
       const started = performance.now();
-      const writable = await sql`copy ${sql(table)} (${sql(COPY_COLUMNS)}) from stdin`.writable();
-      await pipeline(Readable.from(chunks), writable);
+      const writable = await sql`copy ${sql(table)} (${sql([...COPY_COLUMNS])}) from stdin`.writable();
+      await pipeline(Readable.from(data), writable);
       const seconds = (performance.now() - started) / 1000;
       const [count] = await sql<{ n: string }[]>`select count(*)::text as n from ${sql(table)}`;
-      if (Number(count!.n) !== rows) throw new Error(`COPY into ${table} stored ${count!.n} of ${rows} rows`);
-      results.push({ target, rows, seconds, rowsPerSecond: rows / seconds });
+      if (Number(count!.n) !== expected)
+        throw new Error(`COPY into ${table} stored ${count!.n} of ${expected}`);
+      return { target, rows: expected, seconds, rowsPerSecond: expected / seconds };
+    };
+    const indexes = await sql<{ name: string; def: string }[]>`
+      select indexname as name, indexdef as def from pg_indexes where tablename = 'spend_logs' order by indexname`;
+    await sql`create table spend_logs_unindexed (like spend_logs including defaults)`;
+    const totals = [
+      await copy('unindexed table', 'spend_logs_unindexed', chunks, rows),
+      await copy(`spend_logs (its ${indexes.length} indexes)`, 'spend_logs', chunks, rows),
+    ];
+    // What each index costs alone: the same sample into an empty table with only that index.
+    const sample = chunks.slice(0, Math.max(1, Math.round(perIndexRows / ROWS_PER_CHUNK)));
+    const sampleRows = sample.reduce((n, c) => n + c.toString('utf8').split('\n').length - 1, 0);
+    const perIndex: CopyResult[] = [];
+    // The first '(none)' warms the server up and is not kept.
+    for (const [i, index] of [
+      { name: '(none)', def: '' },
+      { name: '(none)', def: '' },
+      ...indexes,
+    ].entries()) {
+      const table = `copy_probe_${i}`;
+      await sql.unsafe(`create table ${table} (like spend_logs including defaults)`);
+      if (index.def) {
+        await sql.unsafe(index.def.replace(/INDEX \S+ ON \S+/, `INDEX ON ${table}`));
+      }
+      const result = await copy(index.name, table, sample, sampleRows);
+      if (i > 0) perIndex.push(result);
+      await sql.unsafe(`drop table ${table}`);
     }
-    return results;
+    return { totals, perIndex };
   } finally {
     await database.drop();
   }

@@ -6,6 +6,7 @@ import { runHttpLoad } from '../lib/http-load.ts';
 import { type RssRecord, recordRss } from '../lib/rss-record.ts';
 import { DEFAULT_WORKLOAD, SpendEventGenerator } from '../workload/spend-events.ts';
 import { toMessage } from '../workload/to-message.ts';
+import { type BrokerLimit, measureBrokerLimit } from './broker-limit.ts';
 import { measureSendBatch, type SendBatchResult } from './kafka-send-batch.ts';
 
 export const INGEST_TOKEN = 'bench-ingest-token-0123456789';
@@ -24,6 +25,8 @@ export interface GatewayRow {
 export interface GatewayResult {
   rows: GatewayRow[];
   sendBatch: SendBatchResult[];
+  /** Kafka's own Java producer on the same broker, for scale; undefined if it could not run. */
+  broker?: BrokerLimit;
   memory: RssRecord;
   cpuSeconds: Record<string, number>;
 }
@@ -34,6 +37,7 @@ export interface GatewayOptions {
   seconds: number;
   connections: number;
   sendBatchSeconds: number;
+  brokerRecords: number;
   env: Record<string, string>;
 }
 
@@ -58,6 +62,11 @@ export async function measureGateway(
   for (const perCall of [100, 1_000]) {
     sendBatch.push(await measureSendBatch(kafka, topic, messages, perCall, options.sendBatchSeconds));
   }
+
+  const broker = await measureBrokerLimit(kafka, `${topic}-java`, options.brokerRecords).catch((error) => {
+    console.error(`broker limit not measured: ${(error as Error).message}`);
+    return undefined;
+  });
 
   let gateway: ChildService | undefined;
   try {
@@ -97,7 +106,13 @@ export async function measureGateway(
       });
     }
     const cpuSeconds = cpuDelta(before, snapshotCpu({ gateway: [gateway.pid] }));
-    return { rows, sendBatch, memory: await recordRss('gateway', 'gateway throughput', gateway), cpuSeconds };
+    return {
+      rows,
+      sendBatch,
+      broker,
+      memory: await recordRss('gateway', 'gateway throughput', gateway),
+      cpuSeconds,
+    };
   } finally {
     await gateway?.stop();
   }

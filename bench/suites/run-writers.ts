@@ -20,9 +20,10 @@ export interface WriterRun {
   secondsFromSpawn: number;
   eventsPerSecond: number;
   uniqueEventsPerSecond: number;
-  batches: number;
-  eventsPerBatch: number;
-  msPerBatch: number;
+  /** Ledger transactions (flush windows, or partition batches in older writers). */
+  writes: number;
+  eventsPerWrite: number;
+  msPerWrite: number;
   peakRssMb: Array<number | undefined>;
   memory: RssRecord[];
   cpuSeconds: Record<string, number>;
@@ -39,7 +40,13 @@ export interface WriterRunOptions {
   profileDir?: string;
 }
 
-const BATCH_METRICS = ['writer_batch_seconds_count', 'writer_batch_seconds_sum'] as const;
+/** The writer's per-transaction histogram: flush windows now, partition batches before. */
+const WRITE_METRICS = [
+  'writer_flush_seconds_count',
+  'writer_flush_seconds_sum',
+  'writer_batch_seconds_count',
+  'writer_batch_seconds_sum',
+] as const;
 
 /**
  * Starts `replicas` writer processes on an already preloaded topic with a fresh group and a fresh
@@ -80,9 +87,10 @@ export async function runWriters(
     const done = await waitForLagZero(kafka, groupId, preload.topic, { timeoutMs });
     const pgActivity = await activity.stop();
     const cpu = cpuDelta(before, snapshotCpu({ writers: writers.map((w) => w.pid) }, [database.name]));
-    const metrics = await Promise.all(writers.map((w) => scrapeMetrics(w.url, BATCH_METRICS)));
-    const batches = metrics.reduce((n, m) => n + (m.writer_batch_seconds_count ?? 0), 0);
-    const batchSeconds = metrics.reduce((n, m) => n + (m.writer_batch_seconds_sum ?? 0), 0);
+    const metrics = await Promise.all(writers.map((w) => scrapeMetrics(w.url, WRITE_METRICS)));
+    const sum = (a: string, b: string) => metrics.reduce((n, m) => n + (m[a] ?? m[b] ?? 0), 0);
+    const writes = sum('writer_flush_seconds_count', 'writer_batch_seconds_count');
+    const writeSeconds = sum('writer_flush_seconds_sum', 'writer_batch_seconds_sum');
     const peakRssMb = writers.map((w) => w.peakRssMb());
     const memory = await Promise.all(
       writers.map((w) => recordRss('writer', `${options.replicas} replica(s): ${w.label}`, w)),
@@ -98,9 +106,9 @@ export async function runWriters(
       secondsFromSpawn: (done - spawned) / 1000,
       eventsPerSecond: preload.messages / seconds,
       uniqueEventsPerSecond: preload.totals.unique / seconds,
-      batches,
-      eventsPerBatch: batches ? preload.messages / batches : 0,
-      msPerBatch: batches ? (batchSeconds / batches) * 1000 : 0,
+      writes,
+      eventsPerWrite: writes ? preload.messages / writes : 0,
+      msPerWrite: writes ? (writeSeconds / writes) * 1000 : 0,
       peakRssMb,
       memory,
       cpuSeconds: cpu,
