@@ -16,6 +16,8 @@ export interface LedgerDbOptions {
   maxConnections?: number;
   /** Postgres application_name, visible in pg_stat_activity. */
   applicationName?: string;
+  /** Server settings for every connection of the pool, e.g. `{ jit: 'off' }`. */
+  settings?: Record<string, string>;
 }
 
 /** Opens a postgres.js pool wrapped in Drizzle. Nothing connects until the first query. */
@@ -23,7 +25,7 @@ export function createLedgerDb(url: string, options: LedgerDbOptions = {}): Ledg
   const client = postgres(url, {
     max: options.maxConnections ?? 10,
     onnotice: () => {},
-    connection: { application_name: options.applicationName ?? 'spend-ledger' },
+    connection: { ...options.settings, application_name: options.applicationName ?? 'spend-ledger' },
     // numeric and bigint arrive as strings: money stays exact and nothing silently rounds.
     types: {},
   });
