@@ -17,6 +17,8 @@ export interface BenchOptions {
   collapseWindows: number[];
   collapseEvents: number;
   scalingReplicas: number[];
+  /** Events preloaded for the scaling runs (their own topic when it differs from `events`). */
+  scalingEvents: number;
   gatewayBatches: number[];
   gatewaySeconds: number;
   gatewayConnections: number;
@@ -34,12 +36,13 @@ export interface BenchOptions {
 const FULL = {
   events: 1_000_000,
   naiveEvents: 5_000,
-  perIndexRows: 200_000,
-  phaseEvents: 200_000,
+  perIndexRows: 100_000,
+  phaseEvents: 100_000,
   phaseBatchSizes: [5_000, 20_000],
   collapseWindows: [1_000, 5_000, 20_000, 50_000, 100_000, 200_000],
   collapseEvents: 200_000,
   scalingReplicas: [1, 2, 3],
+  scalingEvents: 200_000,
   gatewayBatches: [1, 10, 100],
   gatewaySeconds: 10,
   gatewayConnections: 50,
@@ -57,6 +60,7 @@ const QUICK: typeof FULL = {
   collapseWindows: [1_000, 5_000],
   collapseEvents: 5_000,
   scalingReplicas: [1, 2],
+  scalingEvents: 10_000,
   gatewayBatches: [1, 10, 100],
   gatewaySeconds: 1,
   gatewayConnections: 20,
@@ -68,7 +72,9 @@ const QUICK: typeof FULL = {
 const USAGE = `npm run bench [-- options]     (npm run bench:quick = --quick)
   --quick               seconds-long run of every suite (CI), numbers not meaningful
   --only a,b            suites: ${SUITES.join(', ')}
-  --events N            writer preload (default 1,000,000; quick 20,000)
+  --events N            writer preload (default 1,000,000; quick 10,000)
+  --replicas 1,2,3      writer replica counts for the scaling suite
+  --scaling-events N    preload of the scaling suite's own topic (default 200,000)
   --e2e-rate N          events/s for the end-to-end run (default: half the measured maximum)
   --e2e-seconds N       duration of the end-to-end run (default 60)
   --gateway-seconds N   per load step (default 10)
@@ -86,6 +92,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       only: { type: 'string' },
       events: { type: 'string' },
       replicas: { type: 'string' },
+      'scaling-events': { type: 'string' },
       'e2e-rate': { type: 'string' },
       'e2e-seconds': { type: 'string' },
       'gateway-seconds': { type: 'string' },
@@ -115,6 +122,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     suites,
     events: num(values.events, base.events),
     scalingReplicas: list(values.replicas, base.scalingReplicas),
+    scalingEvents: num(values['scaling-events'], base.scalingEvents),
     gatewaySeconds: num(values['gateway-seconds'], base.gatewaySeconds),
     e2eSeconds: num(values['e2e-seconds'], base.e2eSeconds),
     e2eRate: values['e2e-rate'] ? Number(values['e2e-rate']) : undefined,

@@ -109,14 +109,28 @@ try {
     });
     report.reportCollapse(r.collapse);
   }
-  if (wants('scaling') && r.preload) {
-    for (const replicas of options.scalingReplicas) {
-      if (replicas === 1 && r.writer) {
+  if (wants('scaling')) {
+    // Its own, smaller topic keeps the full run within ~15 minutes; every replica count reads the
+    // same topic with a fresh group and database, so the rows compare.
+    let scalingTopic = r.preload;
+    if (options.scalingEvents !== options.events || !scalingTopic) {
+      await suite('preload for scaling', async () => {
+        const topic = `bench-scaling-${suffix}`;
+        topics.push(topic, `${topic}.dlq`);
+        scalingTopic = await preloadTopic(kafka, topic, options.scalingEvents);
+      });
+    }
+    for (const replicas of scalingTopic ? options.scalingReplicas : []) {
+      if (replicas === 1 && r.writer && scalingTopic === r.preload) {
         r.scaling.push(r.writer);
         continue;
       }
       await suite(`scaling ${replicas}`, async () => {
-        const run = await runWriters(kafka, r.preload!, { suffix, replicas, env: options.serviceEnv });
+        const run = await runWriters(kafka, scalingTopic!, {
+          suffix: `s${suffix}`,
+          replicas,
+          env: options.serviceEnv,
+        });
         rss.push(...run.memory);
         r.scaling.push(run);
       });
