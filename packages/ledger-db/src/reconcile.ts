@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { LedgerDb } from './client.ts';
 
 /** The additive metrics every check compares. */
@@ -49,6 +49,14 @@ const logsByDimension = sql`
   union all select 'model', model, day, spend, prompt_tokens, completion_tokens, status from spend_logs
   union all select 'provider', coalesce(provider, ''), day, spend, prompt_tokens, completion_tokens, status from spend_logs`;
 
+/** Per-request rows (one per entity they are booked against) summed per entity and UTC day. */
+const sumPerDay = (rows: SQL) => sql`
+  select entity_type, entity_id, day, sum(spend) as spend, sum(prompt_tokens) as prompt_tokens,
+    sum(completion_tokens) as completion_tokens, count(*) as api_requests,
+    count(*) filter (where status = 'success') as successful_requests,
+    count(*) filter (where status <> 'success') as failed_requests
+  from (${rows}) e group by 1, 2, 3`;
+
 const metricsAsText = (prefix: string) =>
   sql.raw(METRICS.map((m) => `coalesce(${prefix}.${m}, 0)::text as ${prefix}_${m}`).join(', '));
 const anyMetricDiffers = sql.raw(
@@ -92,12 +100,7 @@ export async function reconcileLedger(db: LedgerDb, expected?: ExpectedTotals): 
   return db.transaction(
     async (tx) => {
       const logsVsDaily = await tx.execute<Row>(sql`
-        with l as (
-          select entity_type, entity_id, day, sum(spend) as spend, sum(prompt_tokens) as prompt_tokens,
-            sum(completion_tokens) as completion_tokens, count(*) as api_requests,
-            count(*) filter (where status = 'success') as successful_requests,
-            count(*) filter (where status <> 'success') as failed_requests
-          from (${logsByEntity}) e group by 1, 2, 3),
+        with l as (${sumPerDay(logsByEntity)}),
         r as (
           select entity_type, entity_id, day, sum(spend) as spend, sum(prompt_tokens) as prompt_tokens,
             sum(completion_tokens) as completion_tokens, sum(api_requests) as api_requests,
@@ -108,12 +111,7 @@ export async function reconcileLedger(db: LedgerDb, expected?: ExpectedTotals): 
         from l full join r using (entity_type, entity_id, day)
         where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
       const logsVsRollup = await tx.execute<Row>(sql`
-        with l as (
-          select entity_type, entity_id, day, sum(spend) as spend, sum(prompt_tokens) as prompt_tokens,
-            sum(completion_tokens) as completion_tokens, count(*) as api_requests,
-            count(*) filter (where status = 'success') as successful_requests,
-            count(*) filter (where status <> 'success') as failed_requests
-          from (${logsByDimension}) e group by 1, 2, 3),
+        with l as (${sumPerDay(logsByDimension)}),
         r as (
           select dimension as entity_type, value as entity_id, day, spend, prompt_tokens, completion_tokens,
             api_requests, successful_requests, failed_requests

@@ -95,79 +95,82 @@ const metricsJson = (m: SpendMetrics) => ({
   failed_requests: m.failedRequests,
 });
 
-/** Additive upsert; `rows` must be sorted by conflict key (aggregateSpend does this). */
-export async function upsertDailySpend(tx: Tx | LedgerDb, rows: readonly DailyDelta[]): Promise<void> {
+const METRIC_COLUMNS: Record<keyof ReturnType<typeof metricsJson>, string> = {
+  prompt_tokens: 'bigint',
+  completion_tokens: 'bigint',
+  spend: 'numeric',
+  api_requests: 'bigint',
+  successful_requests: 'bigint',
+  failed_requests: 'bigint',
+};
+
+/**
+ * The one shape of every aggregate write: insert the rows, and where the conflict key exists add
+ * each metric to it. `keys` maps the conflict-key columns to their Postgres types; table and column
+ * names are constants of this module, never input. `rows` must be sorted by the key (lock order).
+ */
+async function upsertAdditive(
+  tx: Tx | LedgerDb,
+  table: string,
+  keys: Record<string, string>,
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
   if (rows.length === 0) return;
-  const payload = rows.map((r) => ({
-    entity_type: r.entityType,
-    entity_id: r.entityId,
-    day: r.day,
-    hour: r.hour,
-    api_key: r.apiKey,
-    model: r.model,
-    provider: r.provider,
-    ...metricsJson(r),
-  }));
+  const columns = { ...keys, ...METRIC_COLUMNS };
+  const names = Object.keys(columns).join(', ');
+  const definitions = Object.entries(columns)
+    .map(([name, type]) => `${name} ${type}`)
+    .join(', ');
+  const additions = Object.keys(METRIC_COLUMNS)
+    .map((m) => `${m} = t.${m} + excluded.${m}`)
+    .join(', ');
   await tx.execute(sql`
-    insert into daily_spend as d (entity_type, entity_id, day, hour, api_key, model, provider, prompt_tokens,
-      completion_tokens, spend, api_requests, successful_requests, failed_requests)
-    select entity_type, entity_id, day, hour, api_key, model, provider, prompt_tokens, completion_tokens, spend,
-      api_requests, successful_requests, failed_requests
-    from ${jsonRows(payload, 'entity_type text, entity_id text, day date, hour smallint, api_key text, model text, provider text, prompt_tokens bigint, completion_tokens bigint, spend numeric, api_requests bigint, successful_requests bigint, failed_requests bigint')}
+    insert into ${sql.raw(table)} as t (${sql.raw(names)})
+    select ${sql.raw(names)} from ${jsonRows(rows, definitions)}
     order by ordinality
-    on conflict (entity_type, entity_id, day, hour, api_key, model, provider) do update set
-      prompt_tokens = d.prompt_tokens + excluded.prompt_tokens,
-      completion_tokens = d.completion_tokens + excluded.completion_tokens,
-      spend = d.spend + excluded.spend,
-      api_requests = d.api_requests + excluded.api_requests,
-      successful_requests = d.successful_requests + excluded.successful_requests,
-      failed_requests = d.failed_requests + excluded.failed_requests,
-      updated_at = now()`);
+    on conflict (${sql.raw(Object.keys(keys).join(', '))}) do update set ${sql.raw(additions)}, updated_at = now()`);
 }
 
-/** Additive upsert; `rows` must be sorted by (dimension, value, day) (aggregateSpend does this). */
-export async function upsertDailyRollup(tx: Tx | LedgerDb, rows: readonly RollupDelta[]): Promise<void> {
-  if (rows.length === 0) return;
-  const payload = rows.map((r) => ({
-    dimension: r.dimension,
-    value: r.value,
-    day: r.day,
-    ...metricsJson(r),
-  }));
-  await tx.execute(sql`
-    insert into daily_rollup as r (dimension, value, day, prompt_tokens, completion_tokens, spend,
-      api_requests, successful_requests, failed_requests)
-    select dimension, value, day, prompt_tokens, completion_tokens, spend, api_requests,
-      successful_requests, failed_requests
-    from ${jsonRows(payload, 'dimension text, value text, day date, prompt_tokens bigint, completion_tokens bigint, spend numeric, api_requests bigint, successful_requests bigint, failed_requests bigint')}
-    order by ordinality
-    on conflict (dimension, value, day) do update set
-      prompt_tokens = r.prompt_tokens + excluded.prompt_tokens,
-      completion_tokens = r.completion_tokens + excluded.completion_tokens,
-      spend = r.spend + excluded.spend,
-      api_requests = r.api_requests + excluded.api_requests,
-      successful_requests = r.successful_requests + excluded.successful_requests,
-      failed_requests = r.failed_requests + excluded.failed_requests,
-      updated_at = now()`);
-}
+/** Additive upsert of the hourly-grain daily rows, sorted by conflict key (aggregateSpend does this). */
+export const upsertDailySpend = (tx: Tx | LedgerDb, rows: readonly DailyDelta[]) =>
+  upsertAdditive(
+    tx,
+    'daily_spend',
+    {
+      entity_type: 'text',
+      entity_id: 'text',
+      day: 'date',
+      hour: 'smallint',
+      api_key: 'text',
+      model: 'text',
+      provider: 'text',
+    },
+    rows.map((r) => ({
+      entity_type: r.entityType,
+      entity_id: r.entityId,
+      day: r.day,
+      hour: r.hour,
+      api_key: r.apiKey,
+      model: r.model,
+      provider: r.provider,
+      ...metricsJson(r),
+    })),
+  );
 
-/** Additive upsert; `rows` must be sorted by (entity_type, entity_id). */
-export async function upsertEntityTotals(tx: Tx | LedgerDb, rows: readonly TotalDelta[]): Promise<void> {
-  if (rows.length === 0) return;
-  const payload = rows.map((r) => ({ entity_type: r.entityType, entity_id: r.entityId, ...metricsJson(r) }));
-  await tx.execute(sql`
-    insert into entity_totals as t (entity_type, entity_id, prompt_tokens, completion_tokens, spend,
-      api_requests, successful_requests, failed_requests)
-    select entity_type, entity_id, prompt_tokens, completion_tokens, spend, api_requests,
-      successful_requests, failed_requests
-    from ${jsonRows(payload, 'entity_type text, entity_id text, prompt_tokens bigint, completion_tokens bigint, spend numeric, api_requests bigint, successful_requests bigint, failed_requests bigint')}
-    order by ordinality
-    on conflict (entity_type, entity_id) do update set
-      prompt_tokens = t.prompt_tokens + excluded.prompt_tokens,
-      completion_tokens = t.completion_tokens + excluded.completion_tokens,
-      spend = t.spend + excluded.spend,
-      api_requests = t.api_requests + excluded.api_requests,
-      successful_requests = t.successful_requests + excluded.successful_requests,
-      failed_requests = t.failed_requests + excluded.failed_requests,
-      updated_at = now()`);
-}
+/** Additive upsert of the report roll-up, sorted by (dimension, value, day). */
+export const upsertDailyRollup = (tx: Tx | LedgerDb, rows: readonly RollupDelta[]) =>
+  upsertAdditive(
+    tx,
+    'daily_rollup',
+    { dimension: 'text', value: 'text', day: 'date' },
+    rows.map((r) => ({ dimension: r.dimension, value: r.value, day: r.day, ...metricsJson(r) })),
+  );
+
+/** Additive upsert of the running totals, sorted by (entity_type, entity_id). */
+export const upsertEntityTotals = (tx: Tx | LedgerDb, rows: readonly TotalDelta[]) =>
+  upsertAdditive(
+    tx,
+    'entity_totals',
+    { entity_type: 'text', entity_id: 'text' },
+    rows.map((r) => ({ entity_type: r.entityType, entity_id: r.entityId, ...metricsJson(r) })),
+  );
