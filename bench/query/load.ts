@@ -110,18 +110,22 @@ export async function tableSizes(
   });
 }
 
-/** What daily_spend would hold at the UTC-day grain: built aside, measured, dropped. */
+/**
+ * What daily_spend would hold at the UTC-day grain: built aside the way the writer builds tables (key
+ * in place, rows arriving day by day), measured, dropped.
+ */
 export async function dailyGrainSize(sql: postgres.Sql): Promise<{ rows: number; bytes: number }> {
   await sql`set work_mem = '256MB'`;
-  await sql.unsafe(`create unlogged table bench_daily_grain as
-    select entity_type, entity_id, day, api_key, model, provider, sum(prompt_tokens) as prompt_tokens,
-      sum(completion_tokens) as completion_tokens, sum(spend)::numeric(38,12) as spend,
-      sum(api_requests) as api_requests, sum(successful_requests) as successful_requests,
-      sum(failed_requests) as failed_requests, now() as updated_at
-    from daily_spend group by 1, 2, 3, 4, 5, 6`);
+  await sql.unsafe(`create unlogged table bench_daily_grain (like daily_spend including defaults)`);
+  await sql.unsafe('alter table bench_daily_grain drop column hour');
   await sql.unsafe(
     'alter table bench_daily_grain add primary key (entity_type, entity_id, day, api_key, model, provider)',
   );
+  await sql.unsafe(`insert into bench_daily_grain (entity_type, entity_id, day, api_key, model, provider,
+      prompt_tokens, completion_tokens, spend, api_requests, successful_requests, failed_requests)
+    select entity_type, entity_id, day, api_key, model, provider, sum(prompt_tokens), sum(completion_tokens),
+      sum(spend), sum(api_requests), sum(successful_requests), sum(failed_requests)
+    from daily_spend group by 1, 2, 3, 4, 5, 6 order by 3, 1, 2, 4, 5, 6`);
   await sql.unsafe('vacuum analyze bench_daily_grain');
   const [size] = await tableSizes(sql, ['bench_daily_grain']);
   await sql.unsafe('drop table bench_daily_grain');

@@ -7,6 +7,7 @@
  * socket) and prints p50/p95 per request, with the storage of each table. Each timed request picks
  * its entity at random from those the population has, so one hot row set does not flatter it.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createLedgerDb, dropDatabase, ensureDatabase, migrateLedger } from '@spend-ledger/ledger-db';
 import { createLogger, createMetricsRegistry } from '@spend-ledger/platform';
@@ -166,6 +167,7 @@ const cases: Array<{ name: string; path: () => string | Promise<string> }> = [
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
 
+const loadBefore = loadavg()[0] as number;
 const results: Array<{ name: string; p50: number; p95: number; max: number }> = [];
 for (const c of cases) {
   for (let i = 0; i < 3; i++) await request(await c.path());
@@ -197,7 +199,7 @@ const daily = await dailyGrainSize(sql);
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 console.log(`# Query API benchmark — ${new Date().toISOString()}`);
 console.log(
-  `\n${options.events.toLocaleString('en-US')} per-request rows over ${options.days} days to ${options.lastDay}, ${options.apiKeys} api keys; ${ITERATIONS} requests per line after 3 warm-ups, in process (app.request).\n`,
+  `\n${options.events.toLocaleString('en-US')} per-request rows over ${options.days} days to ${options.lastDay}, ${options.apiKeys} api keys; ${ITERATIONS} requests per line after 3 warm-ups, in process (app.request); ${availableParallelism()} cores, load average ${loadBefore.toFixed(1)} before and ${(loadavg()[0] as number).toFixed(1)} after the timed requests.\n`,
 );
 console.log('| request | p50 ms | p95 ms | max ms |\n| --- | ---: | ---: | ---: |');
 for (const r of results)
