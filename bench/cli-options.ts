@@ -78,7 +78,7 @@ const USAGE = `npm run bench [-- options]     (npm run bench:quick = --quick)
   --e2e-rate N          events/s for the end-to-end run (default: half the measured maximum)
   --e2e-seconds N       duration of the end-to-end run (default 60)
   --gateway-seconds N   per load step (default 10)
-  --cpu-prof            V8 CPU profile of the single-writer run, summarised
+  --cpu-prof            V8 CPU profiles of the single-writer run and of the gateway, summarised
   --env KEY=VALUE       extra environment for the service processes (repeatable)`;
 
 const list = (v: string | undefined, fallback: number[]) => (v ? v.split(',').map(Number) : fallback);

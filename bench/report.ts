@@ -168,6 +168,10 @@ export function reportGateway(g: GatewayResult): void {
     clientRows,
   );
   table('Gateway CPU seconds during the load steps', [g.cpuSeconds]);
+  if (g.profile) {
+    table(`Gateway CPU profile: self time by area (${g.profile.seconds} s profiled)`, g.profile.byArea);
+    table('Gateway CPU profile: hottest functions (self time)', g.profile.topFunctions);
+  }
 }
 
 export function reportEndToEnd(e: EndToEndResult): void {

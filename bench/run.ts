@@ -148,6 +148,7 @@ try {
         connections: options.gatewayConnections,
         sendBatchSeconds: options.sendBatchSeconds,
         brokerRecords: options.brokerRecords,
+        profileDir: options.cpuProfile ? `${RESULTS_DIR}profiles-gateway` : undefined,
         env: options.serviceEnv,
       });
       rss.push(r.gateway.memory);

@@ -1,6 +1,8 @@
+import { mkdirSync } from 'node:fs';
 import type { Kafka } from '@spend-ledger/kafka';
 import { createBenchTopic, KAFKA_BROKERS } from '../lib/bench-kafka.ts';
 import { type ChildService, spawnService } from '../lib/child-service.ts';
+import { type ProfileSummary, summarizeNewestProfile } from '../lib/cpu-profile-summary.ts';
 import { cpuDelta, snapshotCpu } from '../lib/cpu-usage.ts';
 import { runHttpLoad } from '../lib/http-load.ts';
 import { type RssRecord, recordRss } from '../lib/rss-record.ts';
@@ -27,6 +29,7 @@ export interface GatewayResult {
   sendBatch: SendBatchResult[];
   /** Kafka's own Java producer on the same broker, for scale; undefined if it could not run. */
   broker?: BrokerLimit;
+  profile?: ProfileSummary;
   memory: RssRecord;
   cpuSeconds: Record<string, number>;
 }
@@ -39,6 +42,8 @@ export interface GatewayOptions {
   sendBatchSeconds: number;
   brokerRecords: number;
   env: Record<string, string>;
+  /** Write and summarise a V8 CPU profile of the gateway process. */
+  profileDir?: string;
 }
 
 /**
@@ -70,8 +75,10 @@ export async function measureGateway(
 
   let gateway: ChildService | undefined;
   try {
+    if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
     gateway = await spawnService('gateway', {
       label: 'gateway',
+      cpuProfileDir: options.profileDir,
       env: {
         GATEWAY_PORT: '0',
         LEDGER_INGEST_TOKENS: INGEST_TOKEN,
@@ -106,13 +113,10 @@ export async function measureGateway(
       });
     }
     const cpuSeconds = cpuDelta(before, snapshotCpu({ gateway: [gateway.pid] }));
-    return {
-      rows,
-      sendBatch,
-      broker,
-      memory: await recordRss('gateway', 'gateway throughput', gateway),
-      cpuSeconds,
-    };
+    const memory = await recordRss('gateway', 'gateway throughput', gateway);
+    await gateway.stop();
+    const profile = options.profileDir ? summarizeNewestProfile(options.profileDir) : undefined;
+    return { rows, sendBatch, broker, memory, cpuSeconds, profile };
   } finally {
     await gateway?.stop();
   }
