@@ -3,10 +3,19 @@ import type { LedgerDb } from '@spend-ledger/ledger-db';
 /** Milliseconds spent per statement label (the table an insert targets), summed over calls. */
 export type StatementTimes = Map<string, number>;
 
-/** The table an `insert into <table>` targets, read from a drizzle `sql` object's text chunks. */
+/** The text of a drizzle `sql` object, nested fragments (sql.raw, sql.join) included; params skipped. */
+function textOf(query: unknown): string {
+  const chunks = (query as { queryChunks?: unknown[] }).queryChunks;
+  if (!chunks) {
+    const value = (query as { value?: unknown }).value;
+    return Array.isArray(value) ? value.join('') : '';
+  }
+  return chunks.map(textOf).join('');
+}
+
+/** The table an `insert into <table>` targets, else the statement's first word. */
 function labelOf(query: unknown): string {
-  const chunks = (query as { queryChunks?: Array<{ value?: unknown }> }).queryChunks ?? [];
-  const text = chunks.map((c) => (Array.isArray(c.value) ? c.value.join('') : '')).join(' ');
+  const text = textOf(query);
   return /insert\s+into\s+"?(\w+)/i.exec(text)?.[1] ?? /^\s*(\w+)/.exec(text)?.[1] ?? 'other';
 }
 
