@@ -15,6 +15,13 @@ export class PublishError extends Error {
   }
 }
 
+/** Errors after which the idempotent producer's id and sequence state are no use: start a new one. */
+const PRODUCER_STATE_ERRORS = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+]);
+
 export interface BatchingProducerOptions {
   topic: string;
   log: Logger;
@@ -41,7 +48,9 @@ interface Waiter {
  * acks=all; the producer is idempotent, so its own retries never duplicate a message.
  */
 export class BatchingProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
+  /** Set after the producer was replaced: the next send connects it first. */
+  private needsConnect = false;
   private readonly queue: Waiter[] = [];
   private inFlight = false;
   private connected = false;
@@ -52,10 +61,16 @@ export class BatchingProducer {
   private readonly maxBatchBytes: number;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: BatchingProducerOptions,
   ) {
-    this.producer = kafka.producer({
+    this.producer = this.createProducer();
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 5_000;
+    this.maxBatchBytes = options.maxBatchBytes ?? 4 * 1024 * 1024;
+  }
+
+  private createProducer(): Producer {
+    const producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
@@ -64,14 +79,28 @@ export class BatchingProducer {
       // callers are bounded by ackTimeoutMs instead, and get a PublishError when it passes.
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
-    this.producer.on(this.producer.events.DISCONNECT, () => {
-      this.connected = false;
+    producer.on(producer.events.DISCONNECT, () => {
+      if (producer === this.producer) this.connected = false;
     });
-    this.producer.on(this.producer.events.CONNECT, () => {
-      this.connected = true;
+    producer.on(producer.events.CONNECT, () => {
+      if (producer === this.producer) this.connected = true;
     });
-    this.ackTimeoutMs = options.ackTimeoutMs ?? 5_000;
-    this.maxBatchBytes = options.maxBatchBytes ?? 4 * 1024 * 1024;
+    return producer;
+  }
+
+  /**
+   * After a broker restart kafkajs' idempotent producer can lose step with the broker's sequence
+   * numbers and then fail every send with OUT_OF_ORDER_SEQUENCE_NUMBER (non-retriable) for ever.
+   * A new producer gets a new producer id and starts over; the failed batch was answered 503, its
+   * clients retry, and the ledger's dedupe absorbs any copy that did land.
+   */
+  private async replaceProducer(reason: string): Promise<void> {
+    this.options.log.warn({ reason }, 'replacing the Kafka producer (new producer id)');
+    const old = this.producer;
+    this.producer = this.createProducer();
+    this.connected = false;
+    this.needsConnect = true;
+    await old.disconnect().catch(() => {});
   }
 
   async connect(): Promise<void> {
@@ -143,6 +172,11 @@ export class BatchingProducer {
     // ledger deduplicates; skipping them would only make the retry the first copy.
     const messages = batch.flatMap((w) => w.messages);
     try {
+      if (this.needsConnect) {
+        await this.producer.connect();
+        this.needsConnect = false;
+        this.connected = true;
+      }
       await this.producer.send({
         topic: this.options.topic,
         acks: -1,
@@ -160,6 +194,8 @@ export class BatchingProducer {
       this.options.log.warn({ err: error, messages: messages.length }, 'produce failed');
       const failure = new PublishError('Kafka refused or is unreachable', { cause: error });
       for (const w of batch) this.settle(w, failure);
+      const type = (error as { type?: string }).type ?? '';
+      if (PRODUCER_STATE_ERRORS.has(type)) await this.replaceProducer(type);
     }
   }
 

@@ -49,7 +49,11 @@ export class LoadDriver {
 
   private async postUntilAccepted(batch: SpendEventInput[]): Promise<void> {
     const body = JSON.stringify(batch);
+    // A gateway that stays unavailable is a failure, not something to wait out for ever.
+    const deadline = Date.now() + 120_000;
     for (let attempt = 0; ; attempt++) {
+      if (Date.now() > deadline)
+        throw new Error('the gateway did not accept a batch within 120 s of retries');
       let status: number;
       let text = '';
       try {
