@@ -30,14 +30,15 @@ set +a
 
 npm run --silent db:migrate
 
-start_service() { # name dir port
-  local name=$1 dir=$2 port=$3 pidfile="$STATE/$1.pid" logfile="$STATE/$1.log"
+start_service() { # name dir port [node flags]
+  local name=$1 dir=$2 port=$3 node_flags=${4:-} pidfile="$STATE/$1.pid" logfile="$STATE/$1.log"
   if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     echo "$name: already running (pid $(cat "$pidfile"))"
     return
   fi
   # exec keeps one process: the recorded pid is node's own, so down.sh's SIGTERM reaches it.
-  (cd "$dir" && exec setsid node --import tsx src/main.ts >>"$logfile" 2>&1 </dev/null) &
+  # shellcheck disable=SC2086
+  (cd "$dir" && exec setsid node $node_flags --import tsx src/main.ts >>"$logfile" 2>&1 </dev/null) &
   echo $! >"$pidfile"
   for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
@@ -56,7 +57,8 @@ start_service() { # name dir port
 }
 
 start_service gateway services/gateway "${GATEWAY_PORT:-8080}"
-start_service ledger-writer services/ledger-writer "${WRITER_PORT:-8082}"
+# A capped heap makes V8 collect before the writer's RSS balloons (docs/decisions.md).
+start_service ledger-writer services/ledger-writer "${WRITER_PORT:-8082}" --max-old-space-size=192
 start_service query-api services/query-api "${QUERY_PORT:-8081}"
 
 INGEST=${LEDGER_INGEST_TOKENS%%,*}

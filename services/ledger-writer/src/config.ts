@@ -28,7 +28,7 @@ export const WriterConfigSchema = z
     /** Bytes fetched per partition per batch; with the window size, bounds the writer's memory. */
     WRITER_MAX_BYTES_PER_PARTITION: positiveInt(2 * 1024 * 1024),
     /** A flush window closes at this many events (bigger windows collapse more aggregate rows)... */
-    WRITER_FLUSH_MAX_EVENTS: positiveInt(20_000),
+    WRITER_FLUSH_MAX_EVENTS: positiveInt(5_000),
     /** ...or this long after its first event, so a trickle of events is still written promptly. */
     WRITER_FLUSH_MAX_WAIT_MS: positiveInt(200),
     /** Back-off after a failed database write: starts here, doubles, capped below. */
