@@ -1,15 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { LedgerDb } from './client.ts';
+import { METRIC_COLUMNS } from './queries/figures.ts';
 
-/** The additive metrics every check compares. */
-export const METRICS = [
-  'spend',
-  'prompt_tokens',
-  'completion_tokens',
-  'api_requests',
-  'successful_requests',
-  'failed_requests',
-] as const;
+/** The additive metrics every check compares: the columns every aggregate table shares. */
+export const METRICS = METRIC_COLUMNS;
 export type Metric = (typeof METRICS)[number];
 export type MetricValues = Record<Metric, string>;
 

@@ -24,5 +24,11 @@ export {
 export { type HealthOptions, healthRoutes } from './http-health.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { Counter, createMetricsRegistry, Gauge, Histogram, Registry } from './metrics.ts';
-export { type Listening, listen, type RunningService, runShutdownSteps } from './running-service.ts';
+export {
+  type Listening,
+  listen,
+  type RunningService,
+  readinessGate,
+  runShutdownSteps,
+} from './running-service.ts';
 export { installShutdown, type ShutdownStep } from './shutdown.ts';

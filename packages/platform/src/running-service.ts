@@ -38,3 +38,20 @@ export async function listen(
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * The first step of every ordered shutdown: readiness fails from here on, so load balancers stop
+ * sending before anything else is closed.
+ */
+export function readinessGate(): { isShuttingDown: () => boolean; step: ShutdownStep } {
+  let shuttingDown = false;
+  return {
+    isShuttingDown: () => shuttingDown,
+    step: {
+      name: 'not ready',
+      run: () => {
+        shuttingDown = true;
+      },
+    },
+  };
+}

@@ -4,6 +4,7 @@ import {
   type Logger,
   listen,
   type RunningService,
+  readinessGate,
   runShutdownSteps,
   type ShutdownStep,
 } from '@spend-ledger/platform';
@@ -26,7 +27,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   });
   await producer.connect();
 
-  let shuttingDown = false;
+  const gate = readinessGate();
   const app = createGatewayApp({
     ...config,
     publisher: producer,
@@ -34,18 +35,13 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     registry,
     metrics,
     isReady: async () => producer.isHealthy(),
-    isShuttingDown: () => shuttingDown,
+    isShuttingDown: gate.isShuttingDown,
   });
   const http = await listen(app.fetch, config.host, config.port);
   log.info({ url: http.url, topic: config.topic }, 'gateway listening');
 
   const shutdownSteps: ShutdownStep[] = [
-    {
-      name: 'not ready',
-      run: () => {
-        shuttingDown = true;
-      },
-    },
+    gate.step,
     { name: 'stop accepting requests', run: http.close },
     { name: 'flush and disconnect producer', run: () => producer.disconnect() },
   ];

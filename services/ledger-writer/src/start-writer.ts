@@ -11,6 +11,7 @@ import {
   type Logger,
   listen,
   type RunningService,
+  readinessGate,
   runShutdownSteps,
   type ShutdownStep,
 } from '@spend-ledger/platform';
@@ -70,12 +71,12 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
     },
   });
 
-  let shuttingDown = false;
+  const gate = readinessGate();
   const app = createWriterApp({
     log,
     registry,
     metrics,
-    isShuttingDown: () => shuttingDown,
+    isShuttingDown: gate.isShuttingDown,
     checks: { consumer: async () => joined, database: () => pingLedgerDb(ledger.db) },
     fetchLag: () => getConsumerLag(kafka, config.groupId, config.topic),
   });
@@ -84,12 +85,7 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
   await consumer.start();
 
   const shutdownSteps: ShutdownStep[] = [
-    {
-      name: 'not ready',
-      run: () => {
-        shuttingDown = true;
-      },
-    },
+    gate.step,
     {
       name: 'stop consumer: flush and commit the window (or abandon it), leave the group',
       run: () => consumer.stop(),

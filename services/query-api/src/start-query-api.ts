@@ -4,6 +4,7 @@ import {
   type Logger,
   listen,
   type RunningService,
+  readinessGate,
   runShutdownSteps,
   type ShutdownStep,
 } from '@spend-ledger/platform';
@@ -24,25 +25,20 @@ export async function startQueryApi(config: QueryConfig, log: Logger): Promise<R
     applicationName: 'spend-ledger-query',
     settings: QUERY_SESSION_SETTINGS,
   });
-  let shuttingDown = false;
+  const gate = readinessGate();
   const app = createQueryApp({
     ...config,
     db: ledger.db,
     log,
     registry,
     isReady: () => pingLedgerDb(ledger.db),
-    isShuttingDown: () => shuttingDown,
+    isShuttingDown: gate.isShuttingDown,
   });
   const http = await listen(app.fetch, config.host, config.port);
   log.info({ url: http.url }, 'query api listening');
 
   const shutdownSteps: ShutdownStep[] = [
-    {
-      name: 'not ready',
-      run: () => {
-        shuttingDown = true;
-      },
-    },
+    gate.step,
     { name: 'stop accepting requests', run: http.close },
     { name: 'close database pool', run: () => ledger.close() },
   ];
