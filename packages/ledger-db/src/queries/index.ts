@@ -17,7 +17,7 @@ export {
   type TokenScope,
 } from './api-tokens.ts';
 export { getEntityTotals } from './entity-totals.ts';
-export { type SpendFigures, ZERO_FIGURES } from './figures.ts';
+export { METRIC_COLUMNS, type SpendFigures, ZERO_FIGURES } from './figures.ts';
 export { assertTimeZoneKnown, isUtc, type LocalDays } from './local-days.ts';
 export {
   getSpendReport,

@@ -1,4 +1,5 @@
-import { bigint, date, index, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { date, index, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { spendMetricColumns } from './spend-metrics.ts';
 
 /**
  * Spend per (dimension, value, UTC day), without the api key / model / provider breakdown: what the
@@ -12,13 +13,7 @@ export const dailyRollup = pgTable(
     dimension: text('dimension').notNull(),
     value: text('value').notNull(),
     day: date('day', { mode: 'string' }).notNull(),
-    promptTokens: bigint('prompt_tokens', { mode: 'bigint' }).notNull(),
-    completionTokens: bigint('completion_tokens', { mode: 'bigint' }).notNull(),
-    spend: numeric('spend', { precision: 38, scale: 12 }).notNull(),
-    apiRequests: bigint('api_requests', { mode: 'bigint' }).notNull(),
-    successfulRequests: bigint('successful_requests', { mode: 'bigint' }).notNull(),
-    failedRequests: bigint('failed_requests', { mode: 'bigint' }).notNull(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    ...spendMetricColumns(),
   },
   (t) => [
     primaryKey({ name: 'daily_rollup_pk', columns: [t.dimension, t.value, t.day] }),

@@ -1,4 +1,5 @@
-import { bigint, date, numeric, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { date, pgTable, primaryKey, smallint, text } from 'drizzle-orm/pg-core';
+import { spendMetricColumns } from './spend-metrics.ts';
 
 /**
  * Aggregates per (entity type, entity id, UTC day, UTC hour, api key, model, provider). Summed over
@@ -18,13 +19,7 @@ export const dailySpend = pgTable(
     apiKey: text('api_key').notNull(),
     model: text('model').notNull(),
     provider: text('provider').notNull(),
-    promptTokens: bigint('prompt_tokens', { mode: 'bigint' }).notNull(),
-    completionTokens: bigint('completion_tokens', { mode: 'bigint' }).notNull(),
-    spend: numeric('spend', { precision: 38, scale: 12 }).notNull(),
-    apiRequests: bigint('api_requests', { mode: 'bigint' }).notNull(),
-    successfulRequests: bigint('successful_requests', { mode: 'bigint' }).notNull(),
-    failedRequests: bigint('failed_requests', { mode: 'bigint' }).notNull(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    ...spendMetricColumns(),
   },
   (t) => [
     primaryKey({

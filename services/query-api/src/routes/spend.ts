@@ -7,6 +7,7 @@ import {
   getActivitySummary,
   getEntityTotals,
   type LedgerDb,
+  METRIC_COLUMNS,
   type SpendFigures,
   streamRows,
 } from '@spend-ledger/ledger-db';
@@ -101,15 +102,6 @@ function narrowed(
   };
 }
 
-const FIGURE_COLUMNS = [
-  'spend',
-  'prompt_tokens',
-  'completion_tokens',
-  'api_requests',
-  'successful_requests',
-  'failed_requests',
-] as const;
-
 export function spendRoutes(deps: { db: LedgerDb; maxRangeDays: number; log: Logger }) {
   const app = new OpenAPIHono<ScopeEnv>({ defaultHook: validationHook });
 
@@ -143,7 +135,7 @@ export function spendRoutes(deps: { db: LedgerDb; maxRangeDays: number; log: Log
       const keys = q.breakdown ? ['date', 'api_key', 'model', 'provider'] : ['date'];
       return streamCsv(c, {
         filename: `activity-${entity_type}-${q.from}-${q.to}.csv`,
-        columns: [...keys, ...FIGURE_COLUMNS],
+        columns: [...keys, ...METRIC_COLUMNS],
         batches: streamRows(deps.db, activityRowsQuery(selector, days, q.breakdown)),
         log: deps.log,
       });
