@@ -5,6 +5,7 @@ import {
   SpendEventSchema,
   spendToUnits,
 } from '@spend-ledger/contract';
+import { seededRandom } from '@spend-ledger/testing';
 
 /** Exact expected figures, computed event by event in the test (bigint spend), never by the ledger. */
 export interface ExpectedFigures {
@@ -82,16 +83,8 @@ export function expectedBy(
   return new Map([...acc].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, figures(v)]));
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Deterministic pseudo-random numbers: the workload generator's own. */
+export const seeded = seededRandom;
 
 /** A spend with 12 random decimals, as a string. */
 export const randomSpend = (next: () => number) =>
