@@ -14,4 +14,7 @@ files=(packages/*/src/**/*.test.ts services/*/src/**/*.test.ts test/integration/
 if [[ $# -gt 0 ]]; then files=("$@"); fi
 echo "== tests (${#files[@]} files)"
 export KAFKAJS_NO_PARTITIONER_WARNING=1
-exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+# A test that hangs fails after 5 minutes, and the whole run is killed after 30, so a hang can never
+# hold CI until its own deadline.
+exec timeout --kill-after=30 1800 node --import tsx --test --test-concurrency=1 --test-timeout=300000 \
+  --test-reporter=spec "${files[@]}"

@@ -1,4 +1,4 @@
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, ConsumerRunConfig, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 
 export interface PartitionBatch {
@@ -19,7 +19,7 @@ export interface FlushControl {
   shouldContinue: () => boolean;
 }
 
-export interface BufferedConsumerOptions<T> {
+export interface BufferedConsumerOptions<T, P = T[]> {
   groupId: string;
   topic: string;
   log: Logger;
@@ -28,8 +28,13 @@ export interface BufferedConsumerOptions<T> {
    * dead-lettering them durably before it resolves).
    */
   decode: (batch: PartitionBatch, control: DecodeControl) => Promise<T[]>;
-  /** Makes the items durable; must resolve only when they are, retrying as long as it should. */
-  flush: (items: T[], control: FlushControl) => Promise<void>;
+  /**
+   * CPU work on a closed window (e.g. aggregation and encoding), done while the previous window is
+   * still being flushed. Must not fail for any items decode returned.
+   */
+  prepare: (items: T[]) => P;
+  /** Makes a prepared window durable; must resolve only when it is, retrying as long as it should. */
+  flush: (prepared: P, control: FlushControl) => Promise<void>;
   /** Flush once this many items are buffered... */
   flushMaxItems?: number;
   /** ...or this long after the first item arrived. */
@@ -63,20 +68,31 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * rebalance redelivers whatever was buffered but not committed; the sink must be idempotent (the
  * ledger deduplicates by request_id). kafkajs' auto-commit is off.
  */
-export class BufferedConsumer<T> {
+export class BufferedConsumer<T, P = T[]> {
   readonly consumer: Consumer;
   private current: Window<T> = this.emptyWindow();
+  /**
+   * Offsets of durable windows whose commit failed, retried with the next commit (or after a second
+   * when idle). Without this a failed commit on a partition that then goes quiet would leave the
+   * group lagging for ever, though every message is in the ledger.
+   */
+  private uncommitted = new Map<number, string>();
   private running = false;
   private stopping = false;
+  /** The window being written, if any. */
   private flushing: Promise<void> | undefined;
+  /** A window was abandoned at shutdown: it is not durable, so no later window may commit past it. */
+  private abandoned = false;
   private wake: (() => void) | undefined;
+  /** Restarts since the consumer last joined the group: the back-off exponent. */
+  private restarts = 0;
   private loop: Promise<void> | undefined;
   private readonly maxItems: number;
   private readonly maxWaitMs: number;
 
   constructor(
     kafka: Kafka,
-    private readonly options: BufferedConsumerOptions<T>,
+    private readonly options: BufferedConsumerOptions<T, P>,
   ) {
     this.maxItems = options.flushMaxItems ?? 20_000;
     this.maxWaitMs = options.flushMaxWaitMs ?? 250;
@@ -93,13 +109,37 @@ export class BufferedConsumer<T> {
     this.consumer.on(GROUP_JOIN, (e) => {
       const partitions = e.payload.memberAssignment[options.topic] ?? [];
       options.log.info({ partitions }, 'joined consumer group');
+      // After a rebalance every owner resumes from the committed offsets, so whatever failed to
+      // commit is redelivered and committed again with its new window.
+      this.uncommitted.clear();
+      this.restarts = 0;
       options.onGroupChange?.({ type: 'joined', partitions });
     });
     this.consumer.on(STOP, () => options.onGroupChange?.({ type: 'left', partitions: [] }));
     this.consumer.on(CRASH, (e) => {
       options.log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
       options.onGroupChange?.({ type: 'crashed', partitions: [] });
+      if (!e.payload.restart) this.restartLater();
     });
+  }
+
+  /**
+   * kafkajs restarts a crashed consumer only after errors it deems retriable; after others (seen:
+   * "Failed to find group coordinator" when the broker restarts) it stops for good, and a writer
+   * that stays up consuming nothing would lag for ever. We restart it, backing off up to 30 s.
+   */
+  private restartLater(): void {
+    if (this.stopping || !this.running) return;
+    const delayMs = Math.min(30_000, 1_000 * 2 ** this.restarts);
+    this.restarts += 1;
+    this.options.log.warn({ delayMs, attempt: this.restarts }, 'restarting the consumer');
+    setTimeout(() => {
+      if (this.stopping) return;
+      this.consumer.run(this.runConfig()).catch((error) => {
+        this.options.log.error({ err: error }, 'consumer restart failed');
+        this.restartLater();
+      });
+    }, delayMs).unref();
   }
 
   private emptyWindow(): Window<T> {
@@ -111,7 +151,11 @@ export class BufferedConsumer<T> {
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     this.running = true;
     this.loop = this.flushLoop();
-    await this.consumer.run({
+    await this.consumer.run(this.runConfig());
+  }
+
+  private runConfig(): ConsumerRunConfig {
+    return {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 6,
@@ -148,12 +192,13 @@ export class BufferedConsumer<T> {
         resolveOffset(last);
         this.wake?.();
       },
-    });
+    };
   }
 
   /**
-   * Flushes windows one at a time, in order. On stop it flushes what is left once, then ends: no
-   * other code flushes, so two windows are never written at once.
+   * Flushes windows one at a time, in order, with the next window prepared while the previous one is
+   * written. On stop it flushes what is left once, then ends: no other code flushes, so two windows
+   * are never written at once and commits only move forward.
    */
   private async flushLoop(): Promise<void> {
     for (;;) {
@@ -164,10 +209,27 @@ export class BufferedConsumer<T> {
           this.current.items.length >= this.maxItems ||
           Date.now() - this.current.openedAt >= this.maxWaitMs);
       if (due) {
-        await this.flushCurrent();
+        const window = this.current;
+        this.current = this.emptyWindow();
+        const prepared = this.options.prepare(window.items);
+        await this.flushing;
+        if (this.abandoned) return;
+        const flushing = this.flushWindow(window, prepared);
+        this.flushing = flushing;
+        void flushing.then(() => {
+          if (this.flushing === flushing) this.flushing = undefined;
+        });
         continue;
       }
-      if (this.stopping) return;
+      if (this.stopping) {
+        await this.flushing;
+        return;
+      }
+      if (!pending && !this.flushing && this.uncommitted.size > 0) {
+        await sleep(1_000);
+        if (this.current.offsets.size === 0 && !this.flushing && !this.stopping) await this.commit(new Map());
+        continue;
+      }
       // Idle: sleep until a batch arrives (eachBatch wakes us). Pending: until the window is due.
       await new Promise<void>((resolve) => {
         this.wake = resolve;
@@ -176,41 +238,49 @@ export class BufferedConsumer<T> {
     }
   }
 
-  private async flushCurrent(): Promise<void> {
-    const window = this.current;
-    this.current = this.emptyWindow();
+  /** Writes and commits one window; never rejects (an abandoned window sets `abandoned`). */
+  private async flushWindow(window: Window<T>, prepared: P): Promise<void> {
     const started = performance.now();
-    this.flushing = (async () => {
-      await this.options.flush(window.items, { shouldContinue: () => !this.stopping });
-      await this.commit(window.offsets);
-    })();
     try {
-      await this.flushing;
+      await this.options.flush(prepared, { shouldContinue: () => !this.stopping });
+      await this.commit(window.offsets);
       this.options.onFlush?.({
         items: window.items.length,
         partitions: window.offsets.size,
         seconds: (performance.now() - started) / 1000,
       });
     } catch (error) {
+      this.abandoned = true;
       // Only a flush abandoned at shutdown ends here: nothing was committed, so it is redelivered.
       this.options.log.warn(
         { err: error, items: window.items.length },
         'flush abandoned; it will be redelivered',
       );
     } finally {
-      this.flushing = undefined;
+      this.wake?.();
     }
   }
 
-  private async commit(offsets: Map<number, string>): Promise<void> {
+  private async commit(window: Map<number, string>): Promise<void> {
+    const offsets = new Map(this.uncommitted);
+    for (const [partition, offset] of window) {
+      const known = offsets.get(partition);
+      if (known === undefined || BigInt(known) < BigInt(offset)) offsets.set(partition, offset);
+    }
+    if (offsets.size === 0) return;
     try {
       await this.consumer.commitOffsets(
         [...offsets].map(([partition, offset]) => ({ topic: this.options.topic, partition, offset })),
       );
+      this.uncommitted.clear();
     } catch (error) {
-      // Not fatal: a rebalance took the partitions; their new owner redoes the window, and the
-      // sink's idempotence absorbs it.
-      this.options.log.warn({ err: error, partitions: [...offsets.keys()] }, 'offset commit failed');
+      // Not fatal: the window is durable. If a rebalance took the partitions, their new owner redoes
+      // the window and the sink's idempotence absorbs it; otherwise the commit is retried.
+      this.uncommitted = offsets;
+      this.options.log.warn(
+        { err: error, partitions: [...offsets.keys()] },
+        'offset commit failed; will retry',
+      );
     }
   }
 

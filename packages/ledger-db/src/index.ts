@@ -26,4 +26,10 @@ export {
 } from './reconcile.ts';
 export { reconcileCommand } from './reconcile-command.ts';
 export * as schema from './schema/index.ts';
-export { type WriteSpendResult, writeSpendBatch } from './write-spend-batch.ts';
+export {
+  type PreparedSpendBatch,
+  prepareSpendBatch,
+  type WriteSpendResult,
+  writePreparedBatch,
+  writeSpendBatch,
+} from './write-spend-batch.ts';

@@ -1,6 +1,11 @@
 import type { SpendEvent } from '@spend-ledger/contract';
 import type { BatchingProducer, DecodeControl, FlushControl, PartitionBatch } from '@spend-ledger/kafka';
-import { type LedgerDb, writeSpendBatch } from '@spend-ledger/ledger-db';
+import {
+  type LedgerDb,
+  type PreparedSpendBatch,
+  prepareSpendBatch,
+  writePreparedBatch,
+} from '@spend-ledger/ledger-db';
 import type { Logger } from '@spend-ledger/platform';
 import { toDeadLetters } from './dead-letter.ts';
 import { decodeMessages } from './decode-messages.ts';
@@ -18,11 +23,12 @@ export interface SpendSinkDeps {
 }
 
 /**
- * The writer's two steps, plugged into the buffered consumer:
+ * The writer's three steps, plugged into the buffered consumer:
  * - decode: each fetched batch is validated with the contract; poison messages go to the dead-letter
  *   topic (durably, before the batch's offsets can ever be committed) and the good events are buffered;
- * - flush: a window of buffered events goes through the one write path, retried with back-off until
- *   the ledger has it. Offsets are committed by the consumer only after this resolves.
+ * - prepare: a closed window is deduplicated, aggregated and encoded while the previous one is written;
+ * - flush: the prepared window goes through the one write path, retried with back-off until the
+ *   ledger has it. Offsets are committed by the consumer only after this resolves.
  */
 export function createSpendSink(deps: SpendSinkDeps) {
   const decode = async (batch: PartitionBatch, control: DecodeControl): Promise<SpendEvent[]> => {
@@ -40,12 +46,12 @@ export function createSpendSink(deps: SpendSinkDeps) {
     return events;
   };
 
-  const flush = async (events: SpendEvent[], control: FlushControl): Promise<void> => {
-    if (events.length === 0) return;
+  const flush = async (batch: PreparedSpendBatch, control: FlushControl): Promise<void> => {
+    if (batch.events.length === 0) return;
     const stopTimer = deps.metrics.batchSeconds.startTimer();
     const write = async () => {
       try {
-        const result = await writeSpendBatch(deps.db, events);
+        const result = await writePreparedBatch(deps.db, batch);
         deps.health.succeeded();
         return result;
       } catch (error) {
@@ -59,5 +65,5 @@ export function createSpendSink(deps: SpendSinkDeps) {
     deps.log.debug({ ...result, seconds: stopTimer() }, 'window written');
   };
 
-  return { decode, flush };
+  return { decode, prepare: prepareSpendBatch, flush };
 }

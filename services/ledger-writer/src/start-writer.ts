@@ -64,6 +64,7 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
     flushMaxItems: config.flushMaxEvents,
     flushMaxWaitMs: config.flushMaxWaitMs,
     decode: sink.decode,
+    prepare: sink.prepare,
     flush: sink.flush,
     onFlush: (stats) => metrics.windowEvents.observe(stats.items),
     onGroupChange: (e) => {

@@ -146,12 +146,29 @@ export class Scenario {
     return Number(rows[0]?.n ?? 0);
   }
 
+  /**
+   * Waits until the group has committed everything on the topic. On timeout the error carries what a
+   * post-mortem needs: the lag per partition, rows written, and each service's state and last log lines.
+   */
   async waitForLagZero(timeoutMs = 120_000): Promise<void> {
-    await waitUntil(
-      async () =>
-        (await getConsumerLag(this.kafka, this.groupId, this.topic)).every((p) => p.lag === 0) || undefined,
-      { description: `${this.name}: consumer lag to reach zero`, timeoutMs, intervalMs: 250 },
-    );
+    let lag: Awaited<ReturnType<typeof getConsumerLag>> = [];
+    try {
+      await waitUntil(
+        async () => {
+          lag = await getConsumerLag(this.kafka, this.groupId, this.topic);
+          return lag.every((p) => p.lag === 0) || undefined;
+        },
+        { description: `${this.name}: consumer lag to reach zero`, timeoutMs, intervalMs: 250 },
+      );
+    } catch (error) {
+      const written = await this.written().catch((e) => `unknown (${e})`);
+      const detail = [
+        `lag: ${lag.map((p) => `p${p.partition} ${p.committed}/${p.highWatermark}`).join(', ')}`,
+        `rows written: ${written}`,
+        ...this.processes.map((p) => p.describe()),
+      ].join('\n  ');
+      throw new Error(`${(error as Error).message}\n  ${detail}`);
+    }
   }
 
   async topicMessages(topic: string): Promise<number> {
@@ -187,9 +204,12 @@ export class Scenario {
     };
   }
 
+  /** Stops every service (SIGKILL after a grace period) and drops the database; safe to call twice. */
   async cleanup(): Promise<void> {
-    for (const p of this.processes) await p.stop();
-    await this.ledger?.close();
+    await Promise.all(this.processes.map((p) => p.stop()));
+    const ledger = this.ledger;
+    this.ledger = undefined;
+    await ledger?.close();
     await dropDatabase(this.databaseUrl).catch(() => {});
   }
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { waitUntil } from '@spend-ledger/testing';
 import { REPO_ROOT } from './fault-env.ts';
 
@@ -63,14 +63,39 @@ export class ServiceProcess {
     );
   }
 
+  /** Started and not exited. */
+  get alive(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** One line for a failure report: state and the last lines of the log. */
+  describe(lines = 12): string {
+    const state = this.alive
+      ? 'running'
+      : `exited (code ${this.child?.exitCode ?? '-'}, signal ${this.child?.signalCode ?? '-'})`;
+    let tail = '';
+    try {
+      tail = readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n    ');
+    } catch {}
+    return `${this.label}: ${state}; ${this.logFile}:\n    ${tail}`;
+  }
+
   /** SIGKILL: no shutdown code runs, exactly like a crashed pod or an OOM kill. */
   async kill(): Promise<void> {
     await this.signal('SIGKILL');
   }
 
-  /** SIGTERM and wait for the ordered shutdown to finish. */
-  async stop(): Promise<number | null> {
-    return this.signal('SIGTERM');
+  /**
+   * SIGTERM and wait for the ordered shutdown to finish; SIGKILL after `graceMs`, so a hung service
+   * cannot hold the suite (and CI) open.
+   */
+  async stop(graceMs = 30_000): Promise<number | null> {
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
+    try {
+      return await this.signal('SIGTERM');
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async signal(signal: NodeJS.Signals): Promise<number | null> {
