@@ -67,4 +67,18 @@ describe('writeSpendBatch', () => {
       2,
     );
   });
+
+  it('writes only the new events of a partly redelivered batch, exactly once', async () => {
+    const old = [1, 2, 3].map(() =>
+      SpendEventSchema.parse(aSpendEvent({ api_key: 'partly', spend: '0.100000000001' })),
+    );
+    const fresh = [1, 2].map(() => SpendEventSchema.parse(aSpendEvent({ api_key: 'partly', spend: '0.2' })));
+    await writeSpendBatch(t.db, old);
+    const mixed = await writeSpendBatch(t.db, [...fresh, ...old, fresh[0] as (typeof fresh)[0]]);
+    assert.deepEqual([mixed.received, mixed.written, mixed.duplicates], [6, 2, 4]);
+    assert.ok(mixed.dailyRows > 0, 'aggregates of the new events were written');
+    const totals = await getEntityTotals(t.db, { entityType: 'key', entityId: 'partly' });
+    assert.equal(totals.api_requests, 5);
+    assert.equal(totals.spend, '0.700000000003');
+  });
 });

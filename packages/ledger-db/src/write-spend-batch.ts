@@ -1,5 +1,5 @@
 import type { SpendEvent } from '@spend-ledger/contract';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import {
   aggregateSpend,
   type DailyDelta,
@@ -55,38 +55,53 @@ export function prepareSpendBatch(events: readonly SpendEvent[]): PreparedSpendB
 }
 
 /**
- * THE write path into the ledger: one transaction that records the per-request rows and adds only
- * the events whose request_id was new to the daily aggregates and entity totals. Redelivering any
- * batch, in whole or in part, changes no total. The caller must not acknowledge the source messages
- * until this resolves; on a throw nothing was written.
+ * THE write path into the ledger. Each attempt is ONE statement, atomic on the server: it inserts the
+ * per-request rows and adds the prepared aggregates only if every request_id was new; otherwise
+ * the guard of migration 0004 rolls the whole statement back, and the events already in the ledger
+ * are dropped before the next attempt. Redelivering any batch, in whole or in part, changes no
+ * total. The caller must not acknowledge the source messages until this resolves; on a throw
+ * nothing was written.
+ *
+ * Why not BEGIN … COMMIT: with postgres.js 3.4.9 a connection lost between a transaction's
+ * statements can leave the next statement pending for ever or run it outside the transaction
+ * (porsager/postgres#1186, #1155); a single statement cannot be split that way.
  */
 export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch): Promise<WriteSpendResult> {
-  return db.transaction(async (tx) => {
-    const fresh = await insertSpendLogs(tx, batch.events, batch.logs);
-    // Some request_ids were already in the ledger: aggregate only the new events (the rare path).
-    const aggregates =
-      fresh.length === batch.events.length ? batch.aggregates : encodeAggregates(aggregateSpend(fresh));
-    if (fresh.length > 0) {
-      await upsertAdditive(tx, DAILY_SPEND, aggregates.daily);
-      await upsertAdditive(tx, DAILY_ROLLUP, aggregates.rollup);
-      await upsertAdditive(tx, ENTITY_TOTALS, aggregates.totals);
+  let attempt = batch;
+  for (;;) {
+    const written = attempt.events.length;
+    if (written === 0) break;
+    try {
+      await db.execute(writeStatement(attempt));
+      return {
+        received: batch.received,
+        written,
+        duplicates: batch.received - written,
+        dailyRows: attempt.aggregates.rows.daily,
+        rollupRows: attempt.aggregates.rows.rollup,
+        totalRows: attempt.aggregates.rows.totals,
+      };
+    } catch (error) {
+      if (!isNotAllNew(error)) throw error;
+      // The rare path (a redelivery): keep only the request_ids the ledger does not have yet. A
+      // concurrent writer may insert some meanwhile; then the guard fires again on a smaller batch.
+      const known = await knownRequestIds(db, attempt.events);
+      attempt = prepareSpendBatch(attempt.events.filter((e) => !known.has(e.request_id)));
     }
-    return {
-      received: batch.received,
-      written: fresh.length,
-      duplicates: batch.received - fresh.length,
-      dailyRows: fresh.length > 0 ? aggregates.rows.daily : 0,
-      rollupRows: fresh.length > 0 ? aggregates.rows.rollup : 0,
-      totalRows: fresh.length > 0 ? aggregates.rows.totals : 0,
-    };
-  });
+  }
+  return {
+    received: batch.received,
+    written: 0,
+    duplicates: batch.received,
+    dailyRows: 0,
+    rollupRows: 0,
+    totalRows: 0,
+  };
 }
 
 /** Prepare and write in one go: for callers that have nothing to overlap with the write. */
 export const writeSpendBatch = (db: LedgerDb, events: readonly SpendEvent[]): Promise<WriteSpendResult> =>
   writePreparedBatch(db, prepareSpendBatch(events));
-
-type Tx = Parameters<Parameters<LedgerDb['transaction']>[0]>[0];
 
 /** First occurrence wins; sorted by request_id so concurrent inserts take index locks in one order. */
 function dedupeByRequestId(events: readonly SpendEvent[]): SpendEvent[] {
@@ -95,28 +110,52 @@ function dedupeByRequestId(events: readonly SpendEvent[]): SpendEvent[] {
   return [...seen.values()].sort((a, b) => (a.request_id < b.request_id ? -1 : 1));
 }
 
+const NOT_ALL_NEW = 'SLD01';
+
+/** The guard's error, however the driver and Drizzle wrap it. */
+function isNotAllNew(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === NOT_ALL_NEW) return true;
+  }
+  return false;
+}
+
+async function knownRequestIds(db: LedgerDb, events: readonly SpendEvent[]): Promise<Set<string>> {
+  const ids = JSON.stringify(events.map((e) => e.request_id));
+  const rows = await db.execute<{ request_id: string }>(
+    sql`select request_id from spend_logs where request_id in (select json_array_elements_text(${ids}::json))`,
+  );
+  return new Set(rows.map((r) => r.request_id));
+}
+
+const LOG_COLUMNS =
+  'request_id text, "timestamp" timestamptz, end_time timestamptz, api_key text, user_id text, team_id text, org_id text, end_user_id text, tags text[], model text, model_group text, provider text, prompt_tokens integer, completion_tokens integer, spend numeric, status text, metadata jsonb';
+
 /**
- * Inserts per-request rows and returns the events whose request_id was not yet in the ledger.
- * `logs` is `events` encoded as JSON (prepared outside the transaction).
+ * The whole write as one statement. The aggregate inserts read the count of new rows, so they run
+ * after the per-request inserts, in the same order in every writer (same plan): with each list
+ * sorted by its conflict key, concurrent writers take row locks in one order and cannot deadlock.
  */
-async function insertSpendLogs(
-  tx: Tx | LedgerDb,
-  events: readonly SpendEvent[],
-  logs: string,
-): Promise<SpendEvent[]> {
-  if (events.length === 0) return [];
-  const rows = await tx.execute<{ request_id: string }>(sql`
-    insert into spend_logs (request_id, "timestamp", day, end_time, api_key, user_id, team_id, org_id,
-      end_user_id, tags, model, model_group, provider, prompt_tokens, completion_tokens, spend, status, metadata)
-    select request_id, "timestamp", ("timestamp" at time zone 'UTC')::date, end_time, api_key, user_id,
-      team_id, org_id, end_user_id, coalesce(tags, '{}'), model, model_group, provider, prompt_tokens,
-      completion_tokens, spend, status, metadata
-    from ${jsonRows(logs, 'request_id text, "timestamp" timestamptz, end_time timestamptz, api_key text, user_id text, team_id text, org_id text, end_user_id text, tags text[], model text, model_group text, provider text, prompt_tokens integer, completion_tokens integer, spend numeric, status text, metadata jsonb')}
-    order by ordinality
-    on conflict (request_id) do nothing
-    returning request_id`);
-  const inserted = new Set(rows.map((r) => r.request_id));
-  return events.filter((e) => inserted.has(e.request_id));
+function writeStatement(batch: PreparedSpendBatch) {
+  const expected = sql`${batch.events.length}::bigint`;
+  const allNew = sql`(select n from fresh) = ${expected}`;
+  return sql`
+    with inserted as (
+      insert into spend_logs (request_id, "timestamp", day, end_time, api_key, user_id, team_id, org_id,
+        end_user_id, tags, model, model_group, provider, prompt_tokens, completion_tokens, spend, status, metadata)
+      select request_id, "timestamp", ("timestamp" at time zone 'UTC')::date, end_time, api_key, user_id,
+        team_id, org_id, end_user_id, coalesce(tags, '{}'), model, model_group, provider, prompt_tokens,
+        completion_tokens, spend, status, metadata
+      from ${jsonRows(batch.logs, LOG_COLUMNS)}
+      order by ordinality
+      on conflict (request_id) do nothing
+      returning 1
+    ),
+    fresh as (select count(*) as n from inserted),
+    daily as (${upsertAdditive(DAILY_SPEND, batch.aggregates.daily, allNew)}),
+    rollup as (${upsertAdditive(DAILY_ROLLUP, batch.aggregates.rollup, allNew)}),
+    totals as (${upsertAdditive(ENTITY_TOTALS, batch.aggregates.totals, allNew)})
+    select spend_ledger_require_all_new((select n from fresh), ${expected}) as written`;
 }
 
 /**
@@ -202,11 +241,10 @@ const totalRow = (r: TotalDelta) => ({ entity_type: r.entityType, entity_id: r.e
 
 /**
  * The one shape of every aggregate write: insert the rows, and where the conflict key exists add
- * each metric to it. Table and column names are constants of this module, never input. `json`
- * holds the rows sorted by the conflict key (lock order).
+ * each metric to it; only when `condition` holds. Table and column names are constants of this
+ * module, never input. `json` holds the rows sorted by the conflict key (lock order).
  */
-async function upsertAdditive(tx: Tx | LedgerDb, table: AggregateTable, json: string): Promise<void> {
-  if (json === '[]') return;
+function upsertAdditive(table: AggregateTable, json: string, condition: SQL) {
   const columns = { ...table.keys, ...METRIC_COLUMNS };
   const names = Object.keys(columns).join(', ');
   const definitions = Object.entries(columns)
@@ -215,9 +253,10 @@ async function upsertAdditive(tx: Tx | LedgerDb, table: AggregateTable, json: st
   const additions = Object.keys(METRIC_COLUMNS)
     .map((m) => `${m} = t.${m} + excluded.${m}`)
     .join(', ');
-  await tx.execute(sql`
+  return sql`
     insert into ${sql.raw(table.name)} as t (${sql.raw(names)})
     select ${sql.raw(names)} from ${jsonRows(json, definitions)}
+    where ${condition}
     order by ordinality
-    on conflict (${sql.raw(Object.keys(table.keys).join(', '))}) do update set ${sql.raw(additions)}, updated_at = now()`);
+    on conflict (${sql.raw(Object.keys(table.keys).join(', '))}) do update set ${sql.raw(additions)}, updated_at = now()`;
 }

@@ -34,6 +34,8 @@ export const WriterConfigSchema = z
     /** Back-off after a failed database write: starts here, doubles, capped below. */
     WRITER_RETRY_INITIAL_MS: positiveInt(200),
     WRITER_RETRY_MAX_MS: positiveInt(30_000),
+    /** A write attempt pending this long is abandoned, the pool replaced, and the write retried. */
+    WRITER_WRITE_TIMEOUT_MS: positiveInt(60_000),
     /** Health, readiness and metrics endpoint. */
     WRITER_HOST: z.string().default('127.0.0.1'),
     WRITER_PORT: port(8082),
@@ -55,6 +57,7 @@ export const WriterConfigSchema = z
     flushMaxEvents: env.WRITER_FLUSH_MAX_EVENTS,
     flushMaxWaitMs: env.WRITER_FLUSH_MAX_WAIT_MS,
     retry: { initialMs: env.WRITER_RETRY_INITIAL_MS, maxMs: env.WRITER_RETRY_MAX_MS },
+    writeTimeoutMs: env.WRITER_WRITE_TIMEOUT_MS,
     host: env.WRITER_HOST,
     port: env.WRITER_PORT,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -1,20 +1,18 @@
 import type { SpendEvent } from '@spend-ledger/contract';
 import type { BatchingProducer, DecodeControl, FlushControl, PartitionBatch } from '@spend-ledger/kafka';
-import {
-  type LedgerDb,
-  type PreparedSpendBatch,
-  prepareSpendBatch,
-  writePreparedBatch,
-} from '@spend-ledger/ledger-db';
+import { type PreparedSpendBatch, prepareSpendBatch, writePreparedBatch } from '@spend-ledger/ledger-db';
 import type { Logger } from '@spend-ledger/platform';
 import { toDeadLetters } from './dead-letter.ts';
 import { decodeMessages } from './decode-messages.ts';
+import type { LedgerConnection } from './ledger-connection.ts';
 import type { LedgerHealth } from './ledger-health.ts';
 import type { WriterMetrics } from './metrics.ts';
 import { retryWithBackoff } from './retry-with-backoff.ts';
 
 export interface SpendSinkDeps {
-  db: LedgerDb;
+  ledger: LedgerConnection;
+  /** Deadline of one write attempt. */
+  writeTimeoutMs: number;
   deadLetters: Pick<BatchingProducer, 'publish'>;
   log: Logger;
   metrics: WriterMetrics;
@@ -51,7 +49,9 @@ export function createSpendSink(deps: SpendSinkDeps) {
     const stopTimer = deps.metrics.batchSeconds.startTimer();
     const write = async () => {
       try {
-        const result = await writePreparedBatch(deps.db, batch);
+        const result = await deps.ledger.withDeadline(deps.writeTimeoutMs, (db) =>
+          writePreparedBatch(db, batch),
+        );
         deps.health.succeeded();
         return result;
       } catch (error) {

@@ -5,7 +5,7 @@ import {
   ensureTopics,
   getConsumerLag,
 } from '@spend-ledger/kafka';
-import { createLedgerDb, pingLedgerDb } from '@spend-ledger/ledger-db';
+import { pingLedgerDb } from '@spend-ledger/ledger-db';
 import {
   createMetricsRegistry,
   type Logger,
@@ -17,6 +17,7 @@ import {
 } from '@spend-ledger/platform';
 import { createWriterApp } from './app.ts';
 import type { WriterConfig } from './config.ts';
+import { LedgerConnection } from './ledger-connection.ts';
 import { LedgerHealth } from './ledger-health.ts';
 import { createWriterMetrics } from './metrics.ts';
 import { createSpendSink } from './spend-sink.ts';
@@ -29,7 +30,7 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
   const registry = createMetricsRegistry('ledger-writer');
   const metrics = createWriterMetrics(registry);
   const kafka = createKafka({ ...config.kafka, log });
-  const ledger = createLedgerDb(config.databaseUrl, {
+  const ledger = new LedgerConnection(config.databaseUrl, {
     maxConnections: config.dbPoolMax,
     applicationName: 'spend-ledger-writer',
   });
@@ -47,7 +48,8 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
 
   let joined = false;
   const sink = createSpendSink({
-    db: ledger.db,
+    ledger,
+    writeTimeoutMs: config.writeTimeoutMs,
     deadLetters,
     log: log.child({ component: 'sink' }),
     metrics,

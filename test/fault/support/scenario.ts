@@ -125,6 +125,7 @@ export class Scenario {
         WRITER_SESSION_TIMEOUT_MS: '10000',
         WRITER_RETRY_INITIAL_MS: '100',
         WRITER_RETRY_MAX_MS: '2000',
+        WRITER_WRITE_TIMEOUT_MS: '15000',
       },
       port,
     );
