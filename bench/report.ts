@@ -110,16 +110,20 @@ export function reportWriterComparison(
 export function reportPhases(phases: PhaseResult[]): void {
   if (phases.length === 0) return;
   table(
-    'Where a writer batch spends its time (in-process, real writeSpendBatch; mean ms per batch)',
+    'Where a writer batch spends its time (in-process, real write path; mean ms per batch)',
     phases.map((p) => ({
       'batch size': p.batchSize,
       batches: p.batches,
-      'tx events/s': round(p.writeEventsPerSecond),
+      'statement events/s': round(p.writeEventsPerSecond),
       ...p.ms,
       'daily rows/batch': p.dailyRowsPerBatch,
       'totals rows/batch': p.totalRowsPerBatch,
       'events/daily row': p.eventsPerDailyRow,
     })),
+  );
+  table(
+    'The statement of the last batch by table (EXPLAIN ANALYZE, ms; each includes its input and index upkeep)',
+    phases.map((p) => ({ 'batch size': p.batchSize, ...p.explained })),
   );
 }
 

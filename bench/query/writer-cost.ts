@@ -1,6 +1,6 @@
 /**
- * What the query side costs the writer: writeSpendBatch throughput and milliseconds per statement
- * (by target table) on a fresh database, with the query indexes on spend_logs and without them.
+ * What the query side costs the writer: writeSpendBatch throughput and milliseconds per window on a
+ * fresh database, with the query indexes on spend_logs and without them.
  *
  *   node --import tsx bench/query/writer-cost.ts [--events 200000] [--batch 5000]
  *
@@ -12,7 +12,6 @@ import {
   createLedgerDb,
   dropDatabase,
   ensureDatabase,
-  type LedgerDb,
   migrateLedger,
   writeSpendBatch,
 } from '@spend-ledger/ledger-db';
@@ -66,37 +65,6 @@ function* events(seed: number): Generator<SpendEvent> {
   }
 }
 
-/** Times every `execute` inside a transaction by the table it inserts into. */
-function timed(db: LedgerDb, times: Map<string, number>): LedgerDb {
-  const label = (q: unknown) => {
-    const chunks = (q as { queryChunks?: Array<{ value?: unknown }> }).queryChunks ?? [];
-    const text = chunks.map((c) => (Array.isArray(c.value) ? c.value.join('') : '')).join(' ');
-    return /insert\s+into\s+"?(\w+)/i.exec(text)?.[1] ?? 'other';
-  };
-  const wrapTx = (tx: object) =>
-    new Proxy(tx, {
-      get(t, prop, receiver) {
-        const value = Reflect.get(t, prop, receiver);
-        if (prop !== 'execute' || typeof value !== 'function')
-          return typeof value === 'function' ? value.bind(t) : value;
-        return async (q: unknown) => {
-          const started = performance.now();
-          const rows = await value.call(t, q);
-          times.set(label(q), (times.get(label(q)) ?? 0) + performance.now() - started);
-          return rows;
-        };
-      },
-    });
-  return new Proxy(db, {
-    get(t, prop, receiver) {
-      const value = Reflect.get(t, prop, receiver);
-      if (prop === 'transaction' && typeof value === 'function')
-        return (fn: (tx: unknown) => Promise<unknown>) => value.call(t, (tx: object) => fn(wrapTx(tx)));
-      return typeof value === 'function' ? value.bind(t) : value;
-    },
-  });
-}
-
 async function run(withQueryIndexes: boolean): Promise<void> {
   const url = `${SERVER}/ledger_bench_query_writer_${Date.now().toString(36)}`;
   await ensureDatabase(url);
@@ -106,8 +74,7 @@ async function run(withQueryIndexes: boolean): Promise<void> {
     if (!withQueryIndexes) {
       for (const name of QUERY_INDEXES) await handle.db.execute(sql.raw(`drop index if exists "${name}"`));
     }
-    const times = new Map<string, number>();
-    const db = timed(handle.db, times);
+    const db = handle.db;
     const source = events(7);
     const rows = { daily: 0, rollup: 0, totals: 0 };
     let ms = 0;
@@ -128,8 +95,7 @@ async function run(withQueryIndexes: boolean): Promise<void> {
     const per = (v: number) => (v / batches).toFixed(1);
     console.log(
       `query indexes ${withQueryIndexes ? 'on ' : 'off'}: ${Math.round(EVENTS / (ms / 1000))} events/s;` +
-        ` ms per ${BATCH}-event batch: total ${per(ms)}, ` +
-        [...times].map(([table, t]) => `${table} ${per(t)}`).join(', ') +
+        ` ms per ${BATCH}-event batch (one statement): ${per(ms)}` +
         `; rows per batch: hourly ${per(rows.daily)}, rollup ${per(rows.rollup)}, totals ${per(rows.totals)}`,
     );
   } finally {

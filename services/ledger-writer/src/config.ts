@@ -36,6 +36,8 @@ export const WriterConfigSchema = z
     WRITER_RETRY_MAX_MS: positiveInt(30_000),
     /** A write attempt pending this long is abandoned, the pool replaced, and the write retried. */
     WRITER_WRITE_TIMEOUT_MS: positiveInt(60_000),
+    /** Request_ids remembered to drop retried copies before a write (~100 bytes each; 0 = off). */
+    WRITER_RECENT_REQUEST_IDS: z.coerce.number().int().min(0).default(200_000),
     /** Health, readiness and metrics endpoint. */
     WRITER_HOST: z.string().default('127.0.0.1'),
     WRITER_PORT: port(8082),
@@ -58,6 +60,7 @@ export const WriterConfigSchema = z
     flushMaxWaitMs: env.WRITER_FLUSH_MAX_WAIT_MS,
     retry: { initialMs: env.WRITER_RETRY_INITIAL_MS, maxMs: env.WRITER_RETRY_MAX_MS },
     writeTimeoutMs: env.WRITER_WRITE_TIMEOUT_MS,
+    recentRequestIds: env.WRITER_RECENT_REQUEST_IDS,
     host: env.WRITER_HOST,
     port: env.WRITER_PORT,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -1,6 +1,11 @@
 import type { SpendEvent } from '@spend-ledger/contract';
 import type { BatchingProducer, DecodeControl, FlushControl, PartitionBatch } from '@spend-ledger/kafka';
-import { type PreparedSpendBatch, prepareSpendBatch, writePreparedBatch } from '@spend-ledger/ledger-db';
+import {
+  type PreparedSpendBatch,
+  prepareSpendBatch,
+  RecentRequestIds,
+  writePreparedBatch,
+} from '@spend-ledger/ledger-db';
 import type { Logger } from '@spend-ledger/platform';
 import { toDeadLetters } from './dead-letter.ts';
 import { decodeMessages } from './decode-messages.ts';
@@ -13,6 +18,8 @@ export interface SpendSinkDeps {
   ledger: LedgerConnection;
   /** Deadline of one write attempt. */
   writeTimeoutMs: number;
+  /** How many recently written request_ids to remember, to drop retried copies before a write. */
+  recentRequestIds: number;
   deadLetters: Pick<BatchingProducer, 'publish'>;
   log: Logger;
   metrics: WriterMetrics;
@@ -44,8 +51,20 @@ export function createSpendSink(deps: SpendSinkDeps) {
     return events;
   };
 
+  const recent = new RecentRequestIds(deps.recentRequestIds);
+  // Windows are written in order and a window is never written after one was abandoned, so an id
+  // prepared here is in the ledger before any later window that repeats it is written.
+  const prepare = (events: SpendEvent[]): PreparedSpendBatch => {
+    const unseen = events.filter((e) => !recent.has(e.request_id));
+    for (const e of unseen) recent.add(e.request_id);
+    return { ...prepareSpendBatch(unseen), received: events.length };
+  };
+
   const flush = async (batch: PreparedSpendBatch, control: FlushControl): Promise<void> => {
-    if (batch.events.length === 0) return;
+    if (batch.events.length === 0) {
+      deps.metrics.duplicatesSkipped.inc(batch.received);
+      return;
+    }
     const stopTimer = deps.metrics.batchSeconds.startTimer();
     const write = async () => {
       try {
@@ -65,5 +84,5 @@ export function createSpendSink(deps: SpendSinkDeps) {
     deps.log.debug({ ...result, seconds: stopTimer() }, 'window written');
   };
 
-  return { decode, prepare: prepareSpendBatch, flush };
+  return { decode, prepare, flush };
 }

@@ -50,6 +50,7 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
   const sink = createSpendSink({
     ledger,
     writeTimeoutMs: config.writeTimeoutMs,
+    recentRequestIds: config.recentRequestIds,
     deadLetters,
     log: log.child({ component: 'sink' }),
     metrics,
