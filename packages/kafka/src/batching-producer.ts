@@ -1,5 +1,6 @@
-import { CompressionTypes, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { CachedKeyPartitioner } from './key-partitioner.ts';
 
 export interface OutgoingMessage {
   key: string;
@@ -29,6 +30,16 @@ export interface BatchingProducerOptions {
   ackTimeoutMs?: number;
   /** Upper bound of one produce request, in bytes of message values. */
   maxBatchBytes?: number;
+  /**
+   * Idempotent producers used side by side, each with one produce request in flight (kafkajs
+   * serialises an idempotent producer's requests per broker). Default 1.
+   */
+  producers?: number;
+  /**
+   * How long a publish may wait for others to join its produce request while a producer is idle.
+   * 0 (default) sends at once; a publish that arrives while every producer is busy waits anyway.
+   */
+  lingerMs?: number;
 }
 
 interface Waiter {
@@ -40,50 +51,74 @@ interface Waiter {
   settled: boolean;
 }
 
+/** One idempotent producer and its single produce request in flight. */
+interface Lane {
+  id: number;
+  producer: Producer;
+  inFlight: boolean;
+  connected: boolean;
+  /** Set after the producer was replaced: the next send connects it first. */
+  needsConnect: boolean;
+}
+
 /**
  * Micro-batches concurrent publishes into few produce requests: kafkajs sends one request per
- * send() call and has no linger. While one request is in flight, every publish that arrives waits
- * and goes out together in the next request, so batches grow with load and latency stays one
- * round trip at low load. Each publish resolves only after the broker acknowledged it with
- * acks=all; the producer is idempotent, so its own retries never duplicate a message.
+ * send() call and has no linger. Each of a small pool of idempotent producers keeps at most one
+ * request in flight; every publish that arrives while all are busy waits and goes out in the next
+ * request of the first producer to finish, so batches grow with load and latency stays one round
+ * trip at low load. Each publish resolves only after the broker acknowledged it with acks=all;
+ * every producer is idempotent (its own producer id and sequence numbers), so its own retries never
+ * duplicate a message.
  */
 export class BatchingProducer {
-  private producer: Producer;
-  /** Set after the producer was replaced: the next send connects it first. */
-  private needsConnect = false;
+  private readonly lanes: Lane[];
   private readonly queue: Waiter[] = [];
-  private inFlight = false;
-  private connected = false;
+  private queuedBytes = 0;
+  private lingerTimer: NodeJS.Timeout | undefined;
   private closing = false;
   private lastSuccessAt = 0;
   private lastFailureAt = 0;
   private readonly ackTimeoutMs: number;
   private readonly maxBatchBytes: number;
+  private readonly lingerMs: number;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: BatchingProducerOptions,
   ) {
-    this.producer = this.createProducer();
     this.ackTimeoutMs = options.ackTimeoutMs ?? 5_000;
     this.maxBatchBytes = options.maxBatchBytes ?? 4 * 1024 * 1024;
+    this.lingerMs = options.lingerMs ?? 0;
+    const count = Math.max(1, options.producers ?? 1);
+    this.lanes = [];
+    for (let id = 0; id < count; id++) {
+      const lane: Lane = {
+        id,
+        producer: undefined as unknown as Producer,
+        inFlight: false,
+        connected: false,
+        needsConnect: false,
+      };
+      lane.producer = this.createProducer(lane);
+      this.lanes.push(lane);
+    }
   }
 
-  private createProducer(): Producer {
+  private createProducer(lane: Lane): Producer {
     const producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: CachedKeyPartitioner,
       // The idempotent producer must not give up on retriable errors (kafkajs warns otherwise);
       // callers are bounded by ackTimeoutMs instead, and get a PublishError when it passes.
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
     producer.on(producer.events.DISCONNECT, () => {
-      if (producer === this.producer) this.connected = false;
+      if (producer === lane.producer) lane.connected = false;
     });
     producer.on(producer.events.CONNECT, () => {
-      if (producer === this.producer) this.connected = true;
+      if (producer === lane.producer) lane.connected = true;
     });
     return producer;
   }
@@ -94,18 +129,22 @@ export class BatchingProducer {
    * A new producer gets a new producer id and starts over; the failed batch was answered 503, its
    * clients retry, and the ledger's dedupe absorbs any copy that did land.
    */
-  private async replaceProducer(reason: string): Promise<void> {
-    this.options.log.warn({ reason }, 'replacing the Kafka producer (new producer id)');
-    const old = this.producer;
-    this.producer = this.createProducer();
-    this.connected = false;
-    this.needsConnect = true;
+  private async replaceProducer(lane: Lane, reason: string): Promise<void> {
+    this.options.log.warn({ reason, producer: lane.id }, 'replacing the Kafka producer (new producer id)');
+    const old = lane.producer;
+    lane.producer = this.createProducer(lane);
+    lane.connected = false;
+    lane.needsConnect = true;
     await old.disconnect().catch(() => {});
   }
 
   async connect(): Promise<void> {
-    await this.producer.connect();
-    this.connected = true;
+    await Promise.all(
+      this.lanes.map(async (lane) => {
+        await lane.producer.connect();
+        lane.connected = true;
+      }),
+    );
   }
 
   /**
@@ -114,7 +153,7 @@ export class BatchingProducer {
    */
   isHealthy(): boolean {
     const recentFailure = this.lastFailureAt > this.lastSuccessAt && Date.now() - this.lastFailureAt < 10_000;
-    return this.connected && !recentFailure;
+    return this.lanes.every((lane) => lane.connected) && !recentFailure;
   }
 
   /** Resolves once Kafka acknowledged every message; rejects with PublishError otherwise. */
@@ -122,9 +161,11 @@ export class BatchingProducer {
     if (this.closing) return Promise.reject(new PublishError('producer is shutting down'));
     if (messages.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
+      let bytes = 0;
+      for (const m of messages) bytes += m.value.length + m.key.length;
       const waiter: Waiter = {
         messages,
-        bytes: messages.reduce((n, m) => n + m.value.length + m.key.length, 0),
+        bytes,
         resolve,
         reject,
         settled: false,
@@ -133,7 +174,15 @@ export class BatchingProducer {
         }, this.ackTimeoutMs),
       };
       this.queue.push(waiter);
-      this.flush();
+      this.queuedBytes += bytes;
+      if (this.lingerMs > 0 && this.queuedBytes < this.maxBatchBytes) {
+        this.lingerTimer ??= setTimeout(() => {
+          this.lingerTimer = undefined;
+          this.flush();
+        }, this.lingerMs);
+      } else {
+        this.flush();
+      }
     });
   }
 
@@ -145,57 +194,74 @@ export class BatchingProducer {
     else waiter.resolve();
   }
 
+  /** Hands queued publishes to idle producers, one produce request each. */
   private flush(): void {
-    if (this.inFlight) return;
+    while (this.queue.length > 0) {
+      const lane = this.lanes.find((l) => !l.inFlight);
+      if (!lane) return;
+      const batch = this.takeBatch();
+      if (batch.length === 0) return;
+      lane.inFlight = true;
+      void this.send(lane, batch).finally(() => {
+        lane.inFlight = false;
+        // Whatever queued meanwhile has waited a round trip already: no linger for it.
+        this.flush();
+      });
+    }
+  }
+
+  private takeBatch(): Waiter[] {
     const batch: Waiter[] = [];
     let bytes = 0;
-    while (this.queue.length > 0) {
-      const next = this.queue[0] as Waiter;
+    let taken = 0;
+    while (taken < this.queue.length) {
+      const next = this.queue[taken] as Waiter;
       if (next.settled) {
-        this.queue.shift();
+        taken++;
+        this.queuedBytes -= next.bytes;
         continue;
       }
       if (batch.length > 0 && bytes + next.bytes > this.maxBatchBytes) break;
-      batch.push(this.queue.shift() as Waiter);
+      batch.push(next);
       bytes += next.bytes;
+      taken++;
+      this.queuedBytes -= next.bytes;
     }
-    if (batch.length === 0) return;
-    this.inFlight = true;
-    void this.send(batch).finally(() => {
-      this.inFlight = false;
-      this.flush();
-    });
+    this.queue.splice(0, taken);
+    return batch;
   }
 
-  private async send(batch: Waiter[]): Promise<void> {
+  private async send(lane: Lane, batch: Waiter[]): Promise<void> {
     // Waiters that timed out are still sent: their client retries with the same request_ids and the
     // ledger deduplicates; skipping them would only make the retry the first copy.
-    const messages = batch.flatMap((w) => w.messages);
+    let messages: OutgoingMessage[];
+    if (batch.length === 1) messages = (batch[0] as Waiter).messages;
+    else {
+      messages = [];
+      for (const w of batch) for (const m of w.messages) messages.push(m);
+    }
     try {
-      if (this.needsConnect) {
-        await this.producer.connect();
-        this.needsConnect = false;
-        this.connected = true;
+      if (lane.needsConnect) {
+        await lane.producer.connect();
+        lane.needsConnect = false;
+        lane.connected = true;
       }
-      await this.producer.send({
+      // OutgoingMessage is a kafkajs Message (string key and value, string headers): sent as is.
+      await lane.producer.send({
         topic: this.options.topic,
         acks: -1,
         compression: CompressionTypes.None,
-        messages: messages.map((m) => ({
-          key: m.key,
-          value: m.value,
-          ...(m.headers ? { headers: m.headers } : {}),
-        })),
+        messages,
       });
       this.lastSuccessAt = Date.now();
       for (const w of batch) this.settle(w);
     } catch (error) {
       this.lastFailureAt = Date.now();
-      this.options.log.warn({ err: error, messages: messages.length }, 'produce failed');
+      this.options.log.warn({ err: error, messages: messages.length, producer: lane.id }, 'produce failed');
       const failure = new PublishError('Kafka refused or is unreachable', { cause: error });
       for (const w of batch) this.settle(w, failure);
       const type = (error as { type?: string }).type ?? '';
-      if (PRODUCER_STATE_ERRORS.has(type)) await this.replaceProducer(type);
+      if (PRODUCER_STATE_ERRORS.has(type)) await this.replaceProducer(lane, type);
     }
   }
 
@@ -205,12 +271,18 @@ export class BatchingProducer {
    */
   async disconnect(): Promise<void> {
     this.closing = true;
+    if (this.lingerTimer) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
+      this.flush();
+    }
     const deadline = Date.now() + this.ackTimeoutMs;
-    while ((this.inFlight || this.queue.length > 0) && Date.now() < deadline) {
+    while ((this.lanes.some((l) => l.inFlight) || this.queue.length > 0) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
     }
     for (const w of this.queue.splice(0)) this.settle(w, new PublishError('producer is shutting down'));
-    await this.producer.disconnect();
-    this.connected = false;
+    this.queuedBytes = 0;
+    await Promise.all(this.lanes.map((lane) => lane.producer.disconnect()));
+    for (const lane of this.lanes) lane.connected = false;
   }
 }

@@ -14,4 +14,5 @@ export {
 } from './buffered-consumer.ts';
 export { getConsumerLag, type PartitionLag } from './consumer-lag.ts';
 export { createKafka, type KafkaClientOptions } from './create-kafka.ts';
+export { CachedKeyPartitioner } from './key-partitioner.ts';
 export { ensureTopics, MAX_MESSAGE_BYTES, type TopicSpec } from './topics.ts';

@@ -28,17 +28,29 @@ export interface GatewayAppDeps {
 export function createGatewayApp(deps: GatewayAppDeps): Hono {
   const app = new Hono();
   app.use(requestId());
+  // One labelled counter per (method, route, status), looked up by a string key: prom-client's
+  // inc(labels) hashes the label object on every call.
+  const requestCounters = new Map<string, { inc(): void }>();
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
     const status = c.res.status;
-    deps.metrics.httpRequests.inc({ method: c.req.method, route: c.req.routePath, status });
+    const method = c.req.method;
+    const route = c.req.routePath;
+    const key = `${method} ${route} ${status}`;
+    let counter = requestCounters.get(key);
+    if (!counter) {
+      counter = deps.metrics.httpRequests.labels({ method, route, status });
+      requestCounters.set(key, counter);
+    }
+    counter.inc();
     // Success is the hot path: one line per accepted batch at debug; failures at info.
     const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
+    if (!deps.log.isLevelEnabled(level)) return;
     deps.log[level](
       {
         requestId: c.get('requestId'),
-        method: c.req.method,
+        method,
         path: c.req.path,
         status,
         ms: performance.now() - started,

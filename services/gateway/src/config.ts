@@ -23,6 +23,10 @@ export const GatewayConfigSchema = z
     MAX_EVENTS_PER_REQUEST: positiveInt(1_000),
     /** A publish not acknowledged by Kafka within this time answers 503. */
     PUBLISH_ACK_TIMEOUT_MS: positiveInt(5_000),
+    /** Idempotent Kafka producers side by side, each with one produce request in flight. */
+    GATEWAY_PRODUCERS: positiveInt(1),
+    /** How long an event may wait for others to share its produce request (0 = none). */
+    PUBLISH_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(0),
     /** Retry-After sent with 503, in seconds. */
     RETRY_AFTER_SECONDS: positiveInt(2),
     SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
@@ -39,6 +43,8 @@ export const GatewayConfigSchema = z
     maxBodyBytes: env.MAX_BODY_BYTES,
     maxEventsPerRequest: env.MAX_EVENTS_PER_REQUEST,
     publishAckTimeoutMs: env.PUBLISH_ACK_TIMEOUT_MS,
+    producers: env.GATEWAY_PRODUCERS,
+    lingerMs: env.PUBLISH_LINGER_MS,
     retryAfterSeconds: env.RETRY_AFTER_SECONDS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,

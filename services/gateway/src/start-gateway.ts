@@ -24,6 +24,8 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     topic: config.topic,
     log: log.child({ component: 'producer' }),
     ackTimeoutMs: config.publishAckTimeoutMs,
+    producers: config.producers,
+    lingerMs: config.lingerMs,
   });
   await producer.connect();
 
@@ -38,7 +40,10 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     isShuttingDown: gate.isShuttingDown,
   });
   const http = await listen(app.fetch, config.host, config.port);
-  log.info({ url: http.url, topic: config.topic }, 'gateway listening');
+  log.info(
+    { url: http.url, topic: config.topic, producers: config.producers, lingerMs: config.lingerMs },
+    'gateway listening',
+  );
 
   const shutdownSteps: ShutdownStep[] = [
     gate.step,
