@@ -138,6 +138,43 @@ describe('BufferedConsumer', () => {
     assert.deepEqual([...new Set(events)].sort(), [...values, ...more].sort());
   });
 
+  it('with two windows in flight, commits in window order whichever write finishes first', async () => {
+    const { topic, groupId } = await topicWith(numbered(0, 40));
+    const started: number[] = [];
+    const order: number[] = [];
+    let flushes = 0;
+    let secondDone = false;
+    let committedEarly: unknown;
+    const c = consumer(topic, groupId, {
+      windowsInFlight: 2,
+      flush: async (items) => {
+        flushes += 1;
+        started.push(items.length);
+        if (flushes === 1) {
+          await untilTrue(() => secondDone, 'the second window to be written first');
+          // The second window is durable, but its offsets must wait for this one's.
+          committedEarly = await waitUntil(
+            async () =>
+              (await getConsumerLag(kafka, groupId, topic)).find((p) => p.committed !== '-1') ?? undefined,
+            { description: 'an early commit', timeoutMs: 1_500, intervalMs: 50 },
+          ).catch(() => undefined);
+        } else secondDone = true;
+      },
+      onFlush: ({ items }) => order.push(items),
+    });
+    await c.start();
+    await untilTrue(() => flushes === 1, 'the first window to be written');
+    const more = numbered(40, 25);
+    await produce(topic, more);
+    await committedAll(topic, groupId);
+    assert.equal(committedEarly, undefined, `nothing committed while the first window was pending`);
+    assert.deepEqual(order, started, 'windows committed in the order they were started');
+    assert.equal(
+      order.reduce((a, b) => a + b, 0),
+      65,
+    );
+  });
+
   it('commits nothing past a window abandoned at shutdown', async () => {
     const { topic, groupId } = await topicWith(numbered(0, 40));
     const flushed: string[][] = [];

@@ -39,6 +39,11 @@ export interface BufferedConsumerOptions<T, P = T[]> {
   flushMaxItems?: number;
   /** ...or this long after the first item arrived. */
   flushMaxWaitMs?: number;
+  /**
+   * Windows written at once. More than one overlaps one write's round trips and waits with the
+   * next's work; the flush must then be safe to run concurrently with itself. Default 1.
+   */
+  windowsInFlight?: number;
   /** Partitions whose batches are decoded at once by this process. */
   partitionsConcurrently?: number;
   sessionTimeoutMs?: number;
@@ -80,9 +85,13 @@ export class BufferedConsumer<T, P = T[]> {
   private running = false;
   private stopping = false;
   /** The window being written, if any. */
-  private flushing: Promise<void> | undefined;
+  /** Windows being written (at most `windowsInFlight`), each with its commit. */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** The newest window's task: each window commits only after the one before it has. */
+  private tail: Promise<void> = Promise.resolve();
   /** A window was abandoned at shutdown: it is not durable, so no later window may commit past it. */
   private abandoned = false;
+  private readonly windowsInFlight: number;
   private wake: (() => void) | undefined;
   /** Restarts since the consumer last joined the group: the back-off exponent. */
   private restarts = 0;
@@ -96,6 +105,7 @@ export class BufferedConsumer<T, P = T[]> {
   ) {
     this.maxItems = options.flushMaxItems ?? 20_000;
     this.maxWaitMs = options.flushMaxWaitMs ?? 250;
+    this.windowsInFlight = Math.max(1, options.windowsInFlight ?? 1);
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
@@ -174,8 +184,8 @@ export class BufferedConsumer<T, P = T[]> {
         }
         // Backpressure: while a full window waits for the one being flushed, stop fetching, but keep
         // heart-beating so a long database outage does not cost the group membership.
-        while (this.current.items.length >= this.maxItems && this.flushing && !this.stopping) {
-          await Promise.race([this.flushing, sleep(1_000)]);
+        while (this.current.items.length >= this.maxItems && this.inFlight.size > 0 && !this.stopping) {
+          await Promise.race([...this.inFlight, sleep(1_000)]);
           await heartbeat();
         }
         if (this.stopping) return;
@@ -196,9 +206,11 @@ export class BufferedConsumer<T, P = T[]> {
   }
 
   /**
-   * Flushes windows one at a time, in order, with the next window prepared while the previous one is
-   * written. On stop it flushes what is left once, then ends: no other code flushes, so two windows
-   * are never written at once and commits only move forward.
+   * Closes, prepares and writes windows in order. Up to `windowsInFlight` are written at once (on
+   * separate connections), and the next is prepared meanwhile; commits happen strictly in window
+   * order, each after its own window is durable and the previous commit is done, so the committed
+   * offsets only ever move forward over durable data. On stop it writes what is left once, then
+   * ends: no other code starts a window.
    */
   private async flushLoop(): Promise<void> {
     for (;;) {
@@ -212,25 +224,22 @@ export class BufferedConsumer<T, P = T[]> {
         const window = this.current;
         this.current = this.emptyWindow();
         const prepared = this.options.prepare(window.items);
-        await this.flushing;
+        while (this.inFlight.size >= this.windowsInFlight) await Promise.race(this.inFlight);
         if (this.abandoned) return;
-        const flushing = this.flushWindow(window, prepared);
-        this.flushing = flushing;
-        void flushing.then(() => {
-          if (this.flushing === flushing) this.flushing = undefined;
-        });
+        this.startWindow(window, prepared);
         continue;
       }
       if (this.stopping) {
-        await this.flushing;
+        await this.tail;
         return;
       }
-      if (!pending && !this.flushing && this.uncommitted.size > 0) {
+      if (!pending && this.inFlight.size === 0 && this.uncommitted.size > 0) {
         await sleep(1_000);
-        if (this.current.offsets.size === 0 && !this.flushing && !this.stopping) await this.commit(new Map());
+        if (this.current.offsets.size === 0 && this.inFlight.size === 0 && !this.stopping)
+          await this.commit(new Map());
         continue;
       }
-      // Idle: sleep until a batch arrives (eachBatch wakes us). Pending: until the window is due.
+      // Idle: sleep until a batch arrives or a window finishes. Pending: until the window is due.
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         if (pending) setTimeout(resolve, Math.max(1, this.current.openedAt + this.maxWaitMs - Date.now()));
@@ -238,27 +247,40 @@ export class BufferedConsumer<T, P = T[]> {
     }
   }
 
-  /** Writes and commits one window; never rejects (an abandoned window sets `abandoned`). */
-  private async flushWindow(window: Window<T>, prepared: P): Promise<void> {
+  /** Writes one window, then commits it after the previous window's commit; never rejects. */
+  private startWindow(window: Window<T>, prepared: P): void {
+    const previous = this.tail;
     const started = performance.now();
-    try {
-      await this.options.flush(prepared, { shouldContinue: () => !this.stopping });
+    const task = (async () => {
+      let durable = false;
+      try {
+        await this.options.flush(prepared, { shouldContinue: () => !this.stopping });
+        durable = true;
+      } catch (error) {
+        // Only a flush abandoned at shutdown ends here: nothing was committed, so it is redelivered.
+        this.options.log.warn(
+          { err: error, items: window.items.length },
+          'flush abandoned; it will be redelivered',
+        );
+      }
+      await previous;
+      if (!durable) this.abandoned = true;
+      // An earlier window was abandoned: this one may be durable, but committing its offsets would
+      // skip the earlier one's messages. Left uncommitted, it is redelivered and deduplicated.
+      if (this.abandoned) return;
       await this.commit(window.offsets);
       this.options.onFlush?.({
         items: window.items.length,
         partitions: window.offsets.size,
         seconds: (performance.now() - started) / 1000,
       });
-    } catch (error) {
-      this.abandoned = true;
-      // Only a flush abandoned at shutdown ends here: nothing was committed, so it is redelivered.
-      this.options.log.warn(
-        { err: error, items: window.items.length },
-        'flush abandoned; it will be redelivered',
-      );
-    } finally {
+    })();
+    this.tail = task;
+    this.inFlight.add(task);
+    void task.finally(() => {
+      this.inFlight.delete(task);
       this.wake?.();
-    }
+    });
   }
 
   private async commit(window: Map<number, string>): Promise<void> {

@@ -31,6 +31,8 @@ export const WriterConfigSchema = z
     WRITER_FLUSH_MAX_EVENTS: positiveInt(5_000),
     /** ...or this long after its first event, so a trickle of events is still written promptly. */
     WRITER_FLUSH_MAX_WAIT_MS: positiveInt(200),
+    /** Windows written at once, on separate connections; commits stay in window order. */
+    WRITER_WINDOWS_IN_FLIGHT: positiveInt(2),
     /** Back-off after a failed database write: starts here, doubles, capped below. */
     WRITER_RETRY_INITIAL_MS: positiveInt(200),
     WRITER_RETRY_MAX_MS: positiveInt(30_000),
@@ -58,6 +60,7 @@ export const WriterConfigSchema = z
     maxBytesPerPartition: env.WRITER_MAX_BYTES_PER_PARTITION,
     flushMaxEvents: env.WRITER_FLUSH_MAX_EVENTS,
     flushMaxWaitMs: env.WRITER_FLUSH_MAX_WAIT_MS,
+    windowsInFlight: env.WRITER_WINDOWS_IN_FLIGHT,
     retry: { initialMs: env.WRITER_RETRY_INITIAL_MS, maxMs: env.WRITER_RETRY_MAX_MS },
     writeTimeoutMs: env.WRITER_WRITE_TIMEOUT_MS,
     recentRequestIds: env.WRITER_RECENT_REQUEST_IDS,

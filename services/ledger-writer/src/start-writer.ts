@@ -66,6 +66,7 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
     maxBytesPerPartition: config.maxBytesPerPartition,
     flushMaxItems: config.flushMaxEvents,
     flushMaxWaitMs: config.flushMaxWaitMs,
+    windowsInFlight: config.windowsInFlight,
     decode: sink.decode,
     prepare: sink.prepare,
     flush: sink.flush,
