@@ -37,7 +37,7 @@ export const WriterConfigSchema = z
     WRITER_RETRY_INITIAL_MS: positiveInt(200),
     WRITER_RETRY_MAX_MS: positiveInt(30_000),
     /** A write attempt pending this long is abandoned, the pool replaced, and the write retried. */
-    WRITER_WRITE_TIMEOUT_MS: positiveInt(60_000),
+    WRITER_WRITE_TIMEOUT_MS: positiveInt(30_000),
     /** Request_ids remembered to drop retried copies before a write (~100 bytes each; 0 = off). */
     WRITER_RECENT_REQUEST_IDS: z.coerce.number().int().min(0).default(200_000),
     /** Health, readiness and metrics endpoint. */
