@@ -52,9 +52,7 @@ export async function measureWriterPhases(
       const decoded = values.map((v) => SpendEventSchema.parse(JSON.parse(v.toString('utf8'))));
       sums.decode += performance.now() - t;
       t = performance.now();
-      const unseen = decoded.filter((e) => !recent.has(e.request_id));
-      for (const e of unseen) recent.add(e.request_id);
-      const prepared = prepareSpendBatch(unseen);
+      const prepared = prepareSpendBatch(recent.keepUnseen(decoded));
       sums.prepare += performance.now() - t;
       if (done + batchSize >= events) {
         // The last batch is written under EXPLAIN ANALYZE instead, for the split by table.

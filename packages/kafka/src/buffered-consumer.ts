@@ -62,14 +62,21 @@ interface Window<T> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Sets a partition's next offset to `offset` unless it already holds a higher one. */
+function raiseOffset(offsets: Map<number, string>, partition: number, offset: string): void {
+  const known = offsets.get(partition);
+  if (known === undefined || BigInt(known) < BigInt(offset)) offsets.set(partition, offset);
+}
+
 /**
  * A consumer-group member that writes in flush windows spanning several fetched batches of several
  * partitions, and commits each partition's offset only after the window holding its messages was
- * flushed. Bigger windows collapse more aggregate rows per database write, and decoding the next
- * window overlaps with writing the current one.
+ * flushed. Bigger windows collapse more aggregate rows per database write, and decoding and
+ * preparing the next window overlap with writing the current ones.
  *
  * Why this is safe: an offset is committed only for messages whose window is durable, and windows
- * are flushed one at a time in order, so commits only move forward over durable data. A crash or a
+ * commit strictly in order (none after an abandoned one), so commits only move forward over durable
+ * data. A crash or a
  * rebalance redelivers whatever was buffered but not committed; the sink must be idempotent (the
  * ledger deduplicates by request_id). kafkajs' auto-commit is off.
  */
@@ -84,7 +91,6 @@ export class BufferedConsumer<T, P = T[]> {
   private uncommitted = new Map<number, string>();
   private running = false;
   private stopping = false;
-  /** The window being written, if any. */
   /** Windows being written (at most `windowsInFlight`), each with its commit. */
   private readonly inFlight = new Set<Promise<void>>();
   /** The newest window's task: each window commits only after the one before it has. */
@@ -194,10 +200,8 @@ export class BufferedConsumer<T, P = T[]> {
         for (const item of items) this.current.items.push(item);
         const last = batch.lastOffset();
         const next = BigInt(last) + 1n;
-        const known = this.current.offsets.get(batch.partition);
         // A partition re-fetched after a rebalance may repeat offsets; keep the highest buffered one.
-        if (known === undefined || BigInt(known) < next)
-          this.current.offsets.set(batch.partition, next.toString());
+        raiseOffset(this.current.offsets, batch.partition, next.toString());
         // Resolving lets kafkajs fetch on from here; it commits nothing (auto-commit is off).
         resolveOffset(last);
         this.wake?.();
@@ -285,10 +289,7 @@ export class BufferedConsumer<T, P = T[]> {
 
   private async commit(window: Map<number, string>): Promise<void> {
     const offsets = new Map(this.uncommitted);
-    for (const [partition, offset] of window) {
-      const known = offsets.get(partition);
-      if (known === undefined || BigInt(known) < BigInt(offset)) offsets.set(partition, offset);
-    }
+    for (const [partition, offset] of window) raiseOffset(offsets, partition, offset);
     if (offsets.size === 0) return;
     try {
       await this.consumer.commitOffsets(

@@ -28,6 +28,13 @@ export class RecentRequestIds {
     this.next = (this.next + 1) % this.capacity;
   }
 
+  /** The events whose request_id it has not seen, which it now remembers. */
+  keepUnseen<E extends { request_id: string }>(events: readonly E[]): E[] {
+    const unseen = events.filter((e) => !this.ids.has(e.request_id));
+    for (const e of unseen) this.add(e.request_id);
+    return unseen;
+  }
+
   get size(): number {
     return this.ids.size;
   }

@@ -68,19 +68,10 @@ export function prepareSpendBatch(events: readonly SpendEvent[]): PreparedSpendB
  */
 export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch): Promise<WriteSpendResult> {
   let attempt = batch;
-  for (;;) {
-    const written = attempt.events.length;
-    if (written === 0) break;
+  while (attempt.events.length > 0) {
     try {
       await db.execute(writeStatement(attempt));
-      return {
-        received: batch.received,
-        written,
-        duplicates: batch.received - written,
-        dailyRows: attempt.aggregates.rows.daily,
-        rollupRows: attempt.aggregates.rows.rollup,
-        totalRows: attempt.aggregates.rows.totals,
-      };
+      break;
     } catch (error) {
       if (!isNotAllNew(error)) throw error;
       // The rare path (a redelivery): keep only the request_ids the ledger does not have yet. A
@@ -89,13 +80,16 @@ export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch
       attempt = prepareSpendBatch(attempt.events.filter((e) => !known.has(e.request_id)));
     }
   }
+  // `attempt` is what was written: the whole batch, the part that was new, or nothing.
+  const written = attempt.events.length;
+  const rows = attempt.aggregates.rows;
   return {
     received: batch.received,
-    written: 0,
-    duplicates: batch.received,
-    dailyRows: 0,
-    rollupRows: 0,
-    totalRows: 0,
+    written,
+    duplicates: batch.received - written,
+    dailyRows: rows.daily,
+    rollupRows: rows.rollup,
+    totalRows: rows.totals,
   };
 }
 
@@ -202,32 +196,50 @@ const METRIC_COLUMNS: Columns = {
   failed_requests: ['ko', 'bigint'],
 };
 
+/**
+ * An aggregate table's upsert, its SQL text built once at start-up: the conflict-key columns, then
+ * the metric columns, each read from its JSON key. Table and column names are constants of this
+ * module, never input.
+ */
 interface AggregateTable {
-  name: string;
-  /** Conflict-key columns; the metric columns follow them. */
-  keys: Columns;
+  /** `insert into <table> as cur (<columns>) select <json keys>`. */
+  insert: string;
+  /** The json_to_recordset column definitions. */
+  recordset: string;
+  /** `on conflict (<keys>) do update set <metric> = cur.<metric> + excluded.<metric>, …`. */
+  onConflict: string;
 }
 
-const DAILY_SPEND: AggregateTable = {
-  name: 'daily_spend',
-  keys: {
-    entity_type: ['t', 'text'],
-    entity_id: ['i', 'text'],
-    day: ['d', 'date'],
-    hour: ['h', 'smallint'],
-    api_key: ['k', 'text'],
-    model: ['m', 'text'],
-    provider: ['p', 'text'],
-  },
-};
-const DAILY_ROLLUP: AggregateTable = {
-  name: 'daily_rollup',
-  keys: { dimension: ['t', 'text'], value: ['i', 'text'], day: ['d', 'date'] },
-};
-const ENTITY_TOTALS: AggregateTable = {
-  name: 'entity_totals',
-  keys: { entity_type: ['t', 'text'], entity_id: ['i', 'text'] },
-};
+function aggregateTable(name: string, keys: Columns): AggregateTable {
+  const columns = Object.entries({ ...keys, ...METRIC_COLUMNS });
+  const additions = Object.keys(METRIC_COLUMNS)
+    .map((m) => `${m} = cur.${m} + excluded.${m}`)
+    .join(', ');
+  return {
+    insert: `insert into ${name} as cur (${columns.map(([column]) => column).join(', ')}) select ${columns.map(([, [key]]) => key).join(', ')}`,
+    recordset: columns.map(([, [key, type]]) => `${key} ${type}`).join(', '),
+    onConflict: `on conflict (${Object.keys(keys).join(', ')}) do update set ${additions}, updated_at = now()`,
+  };
+}
+
+const DAILY_SPEND = aggregateTable('daily_spend', {
+  entity_type: ['t', 'text'],
+  entity_id: ['i', 'text'],
+  day: ['d', 'date'],
+  hour: ['h', 'smallint'],
+  api_key: ['k', 'text'],
+  model: ['m', 'text'],
+  provider: ['p', 'text'],
+});
+const DAILY_ROLLUP = aggregateTable('daily_rollup', {
+  dimension: ['t', 'text'],
+  value: ['i', 'text'],
+  day: ['d', 'date'],
+});
+const ENTITY_TOTALS = aggregateTable('entity_totals', {
+  entity_type: ['t', 'text'],
+  entity_id: ['i', 'text'],
+});
 
 /** The rows of each aggregate table as the JSON its upsert unpacks, in conflict-key (lock) order. */
 function encodeAggregates(deltas: SpendDeltas): EncodedAggregates {
@@ -266,21 +278,11 @@ const totalRow = (r: TotalDelta) => withMetrics({ t: r.entityType, i: r.entityId
 
 /**
  * The one shape of every aggregate write: insert the rows, and where the conflict key exists add
- * each metric to it; only when `condition` holds. Table and column names are constants of this
- * module, never input. `json` holds the rows sorted by the conflict key (lock order).
+ * each metric to it; only when `condition` holds. `json` holds the rows sorted by the conflict key
+ * (lock order).
  */
-function upsertAdditive(table: AggregateTable, json: string, condition: SQL) {
-  const columns = Object.entries({ ...table.keys, ...METRIC_COLUMNS });
-  const names = columns.map(([name]) => name).join(', ');
-  const keys = columns.map(([, [key]]) => key).join(', ');
-  const definitions = columns.map(([, [key, type]]) => `${key} ${type}`).join(', ');
-  const additions = Object.keys(METRIC_COLUMNS)
-    .map((m) => `${m} = cur.${m} + excluded.${m}`)
-    .join(', ');
-  return sql`
-    insert into ${sql.raw(table.name)} as cur (${sql.raw(names)})
-    select ${sql.raw(keys)} from ${jsonRows(json, definitions)}
+const upsertAdditive = (table: AggregateTable, json: string, condition: SQL) => sql`
+    ${sql.raw(table.insert)} from ${jsonRows(json, table.recordset)}
     where ${condition}
     order by ordinality
-    on conflict (${sql.raw(Object.keys(table.keys).join(', '))}) do update set ${sql.raw(additions)}, updated_at = now()`;
-}
+    ${sql.raw(table.onConflict)}`;

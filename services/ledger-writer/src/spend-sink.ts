@@ -54,11 +54,10 @@ export function createSpendSink(deps: SpendSinkDeps) {
   const recent = new RecentRequestIds(deps.recentRequestIds);
   // Windows are written in order and a window is never written after one was abandoned, so an id
   // prepared here is in the ledger before any later window that repeats it is written.
-  const prepare = (events: SpendEvent[]): PreparedSpendBatch => {
-    const unseen = events.filter((e) => !recent.has(e.request_id));
-    for (const e of unseen) recent.add(e.request_id);
-    return { ...prepareSpendBatch(unseen), received: events.length };
-  };
+  const prepare = (events: SpendEvent[]): PreparedSpendBatch => ({
+    ...prepareSpendBatch(recent.keepUnseen(events)),
+    received: events.length,
+  });
 
   const flush = async (batch: PreparedSpendBatch, control: FlushControl): Promise<void> => {
     if (batch.events.length === 0) {
