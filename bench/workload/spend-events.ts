@@ -145,6 +145,9 @@ export class SpendEventGenerator {
       provider: model.provider,
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+      spend_source: 'sender',
       spend: formatSpend(units),
       status: failed ? 'failure' : 'success',
       metadata: rng.chance(0.2)

@@ -76,6 +76,15 @@ export const SpendEventSchema = z
     provider: entityId,
     prompt_tokens: tokens,
     completion_tokens: tokens,
+    /** Prompt tokens served from the provider's prompt cache (LiteLLM's cache_read_input_tokens). */
+    cache_read_input_tokens: tokens,
+    /** Prompt tokens written to the provider's prompt cache (LiteLLM's cache_creation_input_tokens). */
+    cache_creation_input_tokens: tokens,
+    /**
+     * Where `spend` came from: `sender` (the event carried it) or `price-map@<version>` when the
+     * gateway priced an event that arrived with tokens but no cost.
+     */
+    spend_source: text(64).pipe(z.string().min(1)).default('sender'),
     spend: z
       .union([z.string().max(64), z.number()], { error: 'must be a decimal string or a number' })
       .transform((value, ctx) => {
