@@ -7,6 +7,8 @@ shopt -s globstar nullglob
 
 bash scripts/ensure-infra.sh
 echo "== typecheck"; npx tsc -p tsconfig.json
+# The compiled services: the deploy-file tests read them, and the fault suite and bench run them.
+echo "== build"; node scripts/build.mjs
 echo "== lint"; npx biome check .
 
 # Node 20's test runner does not expand globs itself.

@@ -1,6 +1,7 @@
 import { BatchingProducer, createKafka, ensureTopics } from '@spend-ledger/kafka';
 import {
   createMetricsRegistry,
+  createOpsApp,
   type Logger,
   listen,
   type RunningService,
@@ -34,14 +35,24 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     ...config,
     publisher: producer,
     log,
-    registry,
     metrics,
-    isReady: async () => producer.isHealthy(),
-    isShuttingDown: gate.isShuttingDown,
   });
+  const ops = createOpsApp({
+    log,
+    checks: { kafka: async () => producer.isHealthy() },
+    isShuttingDown: gate.isShuttingDown,
+    metrics: registry,
+  });
+  const opsHttp = await listen(ops.fetch, config.opsHost, config.opsPort);
   const http = await listen(app.fetch, config.host, config.port);
   log.info(
-    { url: http.url, topic: config.topic, producers: config.producers, lingerMs: config.lingerMs },
+    {
+      url: http.url,
+      opsUrl: opsHttp.url,
+      topic: config.topic,
+      producers: config.producers,
+      lingerMs: config.lingerMs,
+    },
     'gateway listening',
   );
 
@@ -49,6 +60,13 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     gate.step,
     { name: 'stop accepting requests', run: http.close },
     { name: 'flush and disconnect producer', run: () => producer.disconnect() },
+    // Last, so probes see 503 and Prometheus can scrape throughout the drain.
+    { name: 'close ops server', run: opsHttp.close },
   ];
-  return { url: http.url, shutdownSteps, stop: () => runShutdownSteps(shutdownSteps) };
+  return {
+    url: http.url,
+    opsUrl: opsHttp.url,
+    shutdownSteps,
+    stop: () => runShutdownSteps(shutdownSteps),
+  };
 }

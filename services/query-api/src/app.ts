@@ -1,15 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { LedgerDb } from '@spend-ledger/ledger-db';
-import {
-  handleErrors,
-  handleNotFound,
-  healthRoutes,
-  type Logger,
-  type Registry,
-} from '@spend-ledger/platform';
+import { handleErrors, handleNotFound, type Logger, type Registry } from '@spend-ledger/platform';
 import { requestId } from 'hono/request-id';
 import { authenticate, type ScopeEnv } from './auth/authenticate.ts';
+import { createQueryMetrics, recordRequestLatency } from './metrics.ts';
 import { logRoutes } from './routes/logs.ts';
 import { reportRoutes } from './routes/report.ts';
 import { spendRoutes } from './routes/spend.ts';
@@ -19,10 +14,9 @@ export interface QueryAppDeps {
   /** Admin tokens from LEDGER_QUERY_TOKENS; scoped tokens live hashed in api_tokens. */
   queryTokens: readonly string[];
   log: Logger;
+  /** Receives the request latency histogram; the ops app (start-query-api.ts) serves it. */
   registry: Registry;
   maxRangeDays: number;
-  isReady: () => Promise<boolean>;
-  isShuttingDown: () => boolean;
 }
 
 export const OPENAPI_INFO = {
@@ -37,6 +31,7 @@ elsewhere).`,
 /** The internal query API; never listens (tests call it directly). */
 export function createQueryApp(deps: QueryAppDeps) {
   const app = new OpenAPIHono<ScopeEnv>();
+  app.use(recordRequestLatency(createQueryMetrics(deps.registry)));
   app.use(requestId());
   app.use(async (c, next) => {
     const started = performance.now();
@@ -54,14 +49,6 @@ export function createQueryApp(deps: QueryAppDeps) {
       'request',
     );
   });
-  app.route(
-    '/',
-    healthRoutes({
-      checks: { database: deps.isReady },
-      isShuttingDown: deps.isShuttingDown,
-      metrics: deps.registry,
-    }),
-  );
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
