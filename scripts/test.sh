@@ -12,7 +12,8 @@ echo "== build"; node scripts/build.mjs
 echo "== lint"; npx biome check .
 
 # Node 20's test runner does not expand globs itself.
-files=(packages/*/src/**/*.test.ts services/*/src/**/*.test.ts test/integration/**/*.test.ts)
+files=(packages/*/src/**/*.test.ts services/*/src/**/*.test.ts test/repo/**/*.test.ts test/deploy/**/*.test.ts
+  test/integration/**/*.test.ts)
 if [[ $# -gt 0 ]]; then files=("$@"); fi
 echo "== tests (${#files[@]} files)"
 export KAFKAJS_NO_PARTITIONER_WARNING=1
