@@ -16,6 +16,7 @@ export {
 } from './client.ts';
 export { dropDatabase, ensureDatabase } from './ensure-database.ts';
 export { MIGRATIONS_FOLDER, migrateLedger } from './migrate.ts';
+export { countPendingMigrations } from './pending-migrations.ts';
 export * from './queries/index.ts';
 export { RecentRequestIds } from './recent-request-ids.ts';
 export {
