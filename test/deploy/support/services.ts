@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { z } from 'zod';
 import { GatewayConfigSchema } from '../../../services/gateway/src/config.ts';
 import { WriterConfigSchema } from '../../../services/ledger-writer/src/config.ts';
 import { QueryConfigSchema } from '../../../services/query-api/src/config.ts';
@@ -28,7 +27,7 @@ export interface ServiceSettings {
 }
 
 /** The keys of a config schema's object, through the transforms and pipes wrapped around it. */
-export function envNamesOf(schema: z.ZodType): Set<string> {
+export function envNamesOf(schema: unknown): Set<string> {
   let current: unknown = schema;
   for (let i = 0; i < 10 && current; i++) {
     const s = current as { shape?: Record<string, unknown>; in?: unknown; def?: { in?: unknown } };
