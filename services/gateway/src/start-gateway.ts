@@ -43,8 +43,9 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     isShuttingDown: gate.isShuttingDown,
     metrics: registry,
   });
-  const opsHttp = await listen(ops.fetch, config.opsHost, config.opsPort);
+  // Public port first: once /readyz answers, the API is listening too.
   const http = await listen(app.fetch, config.host, config.port);
+  const opsHttp = await listen(ops.fetch, config.opsHost, config.opsPort);
   log.info(
     {
       url: http.url,

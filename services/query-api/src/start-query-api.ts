@@ -39,8 +39,9 @@ export async function startQueryApi(config: QueryConfig, log: Logger): Promise<R
     isShuttingDown: gate.isShuttingDown,
     metrics: registry,
   });
-  const opsHttp = await listen(ops.fetch, config.opsHost, config.opsPort);
+  // Public port first: once /readyz answers, the API is listening too.
   const http = await listen(app.fetch, config.host, config.port);
+  const opsHttp = await listen(ops.fetch, config.opsHost, config.opsPort);
   log.info({ url: http.url, opsUrl: opsHttp.url }, 'query api listening');
 
   const shutdownSteps: ShutdownStep[] = [
