@@ -13,6 +13,7 @@ import { authenticate, type ScopeEnv } from './auth/authenticate.ts';
 import { logRoutes } from './routes/logs.ts';
 import { reportRoutes } from './routes/report.ts';
 import { spendRoutes } from './routes/spend.ts';
+import { uiRoutes } from './routes/ui.ts';
 
 export interface QueryAppDeps {
   db: LedgerDb;
@@ -23,6 +24,8 @@ export interface QueryAppDeps {
   maxRangeDays: number;
   isReady: () => Promise<boolean>;
   isShuttingDown: () => boolean;
+  /** The built dashboard served under /ui (default: services/query-api/ui/dist). */
+  uiDir?: string;
 }
 
 export const OPENAPI_INFO = {
@@ -74,6 +77,7 @@ export function createQueryApp(deps: QueryAppDeps) {
     security: [{ bearer: [] }],
   });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Spend Ledger API' }));
+  app.route('/ui', uiRoutes({ dir: deps.uiDir }));
   app.use('/v1/*', authenticate(deps));
   app.route('/v1/spend', spendRoutes(deps));
   app.route('/v1/report', reportRoutes(deps));
