@@ -2,11 +2,15 @@
 const money = new Map<string, Intl.NumberFormat>();
 const counts = new Map<string, Intl.NumberFormat>();
 
-function cached(cache: Map<string, Intl.NumberFormat>, locale: string, options: Intl.NumberFormatOptions) {
-  let format = cache.get(locale);
+function cached(
+  cache: Map<string, Intl.NumberFormat>,
+  locale: string | undefined,
+  options: Intl.NumberFormatOptions,
+) {
+  let format = cache.get(locale ?? '');
   if (!format) {
     format = new Intl.NumberFormat(locale, options);
-    cache.set(locale, format);
+    cache.set(locale ?? '', format);
   }
   return format;
 }
@@ -16,7 +20,7 @@ function cached(cache: Map<string, Intl.NumberFormat>, locale: string, options: 
  * itself, so rounding to cents is exact (no float on the way).
  */
 export function formatMoney(amount: string | number, locale?: string): string {
-  const format = cached(money, locale ?? '', {
+  const format = cached(money, locale, {
     style: 'currency',
     currency: 'USD',
     minimumFractionDigits: 2,
@@ -29,5 +33,5 @@ export function formatMoney(amount: string | number, locale?: string): string {
 export const exactMoney = (amount: string): string => `${amount} USD (exact)`;
 
 export function formatCount(value: number, locale?: string): string {
-  return cached(counts, locale ?? '', { maximumFractionDigits: 0 }).format(value);
+  return cached(counts, locale, { maximumFractionDigits: 0 }).format(value);
 }
