@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type SpendEventInput, SpendEventSchema } from '@spend-ledger/contract';
@@ -156,8 +156,13 @@ describe('spend dashboard in Chromium', () => {
     await shot(page, 'overview');
   });
 
-  it('drills into a team: its totals, breakdowns and daily chart as the API has them', async () => {
-    await page.getByRole('link', { name: 'team-a', exact: true }).click();
+  it('drills into a team (by keyboard): its totals, breakdowns and daily chart as the API has them', async () => {
+    // Tab to the team's link in the top spenders and follow it with Enter.
+    const link = page.getByRole('link', { name: 'team-a', exact: true });
+    for (let i = 0; i < 60 && !(await link.evaluate((a) => a === a.ownerDocument.activeElement)); i++) {
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'team-a' }).waitFor();
     assert.match(new URL(page.url()).pathname, /^\/ui\/entity\/team\/team-a$/);
     await page.locator('[data-testid=daily][data-ready=true]').waitFor({ state: 'attached' });
@@ -181,6 +186,21 @@ describe('spend dashboard in Chromium', () => {
       models,
       byModel.results.map((m) => [m.value, m.spend]),
     );
+
+    // The CSV download is the API's own CSV of what is on screen, fetched with the token.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV', exact: true }).click(),
+    ]);
+    const csv = await readFile(await download.path(), 'utf8');
+    const res = await fetch(
+      `${query.url}/v1/spend/team/team-a/activity?${RANGE}&timezone=UTC&breakdown=true&format=csv`,
+      {
+        headers: { authorization: `Bearer ${ADMIN}` },
+      },
+    );
+    assert.equal(csv, await res.text());
+    assert.match(download.suggestedFilename(), /^team-team-a-2026-11-01-2026-11-07\.csv$/);
     await shot(page, 'team');
   });
 
@@ -251,6 +271,19 @@ describe('spend dashboard in Chromium', () => {
     assert.equal(after.length, 7);
     assert.notDeepEqual(after, before, 'events near midnight UTC belong to the next day in Kolkata');
     await shot(page, 'team-kolkata');
+
+    // The link is the view: opened in another browser (signed in there), it shows the same days.
+    const other = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const p = await other.newPage();
+    watch(p);
+    await p.goto(page.url());
+    await signIn(p, ADMIN);
+    await p
+      .locator('[data-testid=daily][data-tz="Asia/Kolkata"][data-ready=true]')
+      .waitFor({ state: 'attached' });
+    assert.equal(await p.getByLabel('Time zone').inputValue(), 'Asia/Kolkata');
+    assert.deepEqual(await dayTable(p), after);
+    await other.close();
   });
 
   it('lets a scoped team token see its team only, and shows the 403 for another', async () => {

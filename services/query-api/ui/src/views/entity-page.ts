@@ -1,6 +1,7 @@
 import { html } from 'htm/preact';
 import { type Activity, downloadCsv, getJson, type Report } from '../api.ts';
 import { stackDays } from '../daily-series.ts';
+import { figuresOfActivity } from '../total-cards.ts';
 import { STACK_ENTITY, type ViewState, viewUrl } from '../url-state.ts';
 import { useAsync } from '../use-async.ts';
 import { daysBetween } from '../zoned-time.ts';
@@ -10,21 +11,6 @@ import { Count, DayTable, ErrorNotice, Money, TotalsCards } from './figures.ts';
 import { LogsTable } from './logs-table.ts';
 
 const BREAKDOWN_OF = { model: 'models', provider: 'providers', key: 'api_keys' } as const;
-
-function totalsOf(meta: Activity['metadata']) {
-  const n = (k: string) => (typeof meta[k] === 'number' ? (meta[k] as number) : 0);
-  const optional = (k: string) => (typeof meta[k] === 'number' ? { [k.replace('total_', '')]: meta[k] } : {});
-  return {
-    spend: String(meta.total_spend ?? '0'),
-    prompt_tokens: n('total_prompt_tokens'),
-    completion_tokens: n('total_completion_tokens'),
-    api_requests: n('total_api_requests'),
-    successful_requests: n('total_successful_requests'),
-    failed_requests: n('total_failed_requests'),
-    ...optional('total_cache_read_input_tokens'),
-    ...optional('total_cache_creation_input_tokens'),
-  };
-}
 
 /** One spender: its totals and daily chart (activity with breakdown), what it spent on, its requests. */
 export function EntityPage(props: {
@@ -63,7 +49,7 @@ export function EntityPage(props: {
     ${activity.error ? html`<${ErrorNotice} error=${activity.error} />` : null}
     <div aria-busy=${activity.loading} data-testid="daily" data-ready=${!activity.loading && !!stacked}
       data-tz=${s.tz}>
-      ${activity.data ? html`<${TotalsCards} figures=${totalsOf(activity.data.metadata)} />` : null}
+      ${activity.data ? html`<${TotalsCards} figures=${figuresOfActivity(activity.data.metadata)} />` : null}
       ${
         stacked
           ? html`<div class="section-head"><h2>Spend per day by ${s.stack}</h2>

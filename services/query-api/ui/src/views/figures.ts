@@ -4,6 +4,7 @@ import { ApiFailure } from '../api.ts';
 import type { StackedDays } from '../daily-series.ts';
 import { exactMoney, formatCount, formatMoney } from '../format.ts';
 import { sumMoney } from '../money.ts';
+import { totalCards } from '../total-cards.ts';
 
 /** Money to cents in the reader's locale; the exact amount on hover and for tests. */
 export const Money = (props: { value: string; testid?: string }) =>
@@ -16,31 +17,17 @@ export const Count = (props: { value: number; testid?: string }) =>
     >${formatCount(props.value)}</span
   >`;
 
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
 /** The range's totals; cache-token cards only when the API returns those figures. */
 export function TotalsCards(props: { figures: Figures }) {
-  const f = props.figures;
-  const cards = [
-    ['Spend', html`<${Money} value=${f.spend} testid="total-spend" />`],
-    ['Requests', html`<${Count} value=${f.api_requests} testid="total-requests" />`],
-    ['Tokens', html`<${Count} value=${f.prompt_tokens + f.completion_tokens} testid="total-tokens" />`],
-    ['Failures', html`<${Count} value=${f.failed_requests} testid="total-failures" />`],
-  ];
-  if (isCount(f.cache_read_input_tokens)) {
-    cards.push([
-      'Cache read tokens',
-      html`<${Count} value=${f.cache_read_input_tokens} testid="total-cache-read" />`,
-    ]);
-  }
-  if (isCount(f.cache_creation_input_tokens)) {
-    cards.push([
-      'Cache write tokens',
-      html`<${Count} value=${f.cache_creation_input_tokens} testid="total-cache-creation" />`,
-    ]);
-  }
   return html`<dl class="cards" aria-label="Totals over the range">
-    ${cards.map(([label, value]) => html`<div class="card"><dt>${label}</dt><dd>${value}</dd></div>`)}
+    ${totalCards(props.figures).map(
+      (c) =>
+        html`<div class="card"><dt>${c.label}</dt><dd>${
+          c.kind === 'money'
+            ? html`<${Money} value=${String(c.value)} testid=${c.testid} />`
+            : html`<${Count} value=${Number(c.value)} testid=${c.testid} />`
+        }</dd></div>`,
+    )}
   </dl>`;
 }
 

@@ -1,5 +1,5 @@
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { getJson, type LogsPage } from '../api.ts';
 import type { ViewState } from '../url-state.ts';
 import { useAsync } from '../use-async.ts';
@@ -30,9 +30,11 @@ export function LogsTable(props: {
 }) {
   const s = props.state;
   const filter = FILTER_OF[props.type];
-  const [cursors, setCursors] = useState<string[]>([]);
+  // The cursors belong to one query: a new filter or range starts again from the newest page.
   const key = [props.type, props.id, s.from, s.to, s.tz, s.model, s.status].join('\u0000');
-  useEffect(() => setCursors([]), [key]);
+  const [paging, setPaging] = useState<{ key: string; cursors: string[] }>({ key, cursors: [] });
+  const cursors = paging.key === key ? paging.cursors : [];
+  const setCursors = (next: string[]) => setPaging({ key, cursors: next });
   const cursor = cursors.at(-1);
   const page = useAsync(
     () =>
