@@ -120,6 +120,7 @@ describe('spend dashboard in Chromium', () => {
 
   it('signs in with an admin token and shows the totals and top spenders the API reports', async () => {
     await page.goto(`${query.url}/ui/?${RANGE}&tz=UTC&top=team`);
+    await shot(page, 'sign-in');
     await signIn(page, ADMIN);
     await page.locator('[data-testid=totals][data-ready=true]').waitFor({ state: 'attached' });
     const report = await api<{ metadata: { totals: Totals } }>(

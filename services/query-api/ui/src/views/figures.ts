@@ -69,6 +69,7 @@ export function ErrorNotice(props: { error: unknown }) {
     return html`<div class="notice" role="alert" data-testid="api-error" data-status=${e.status}>
       <strong>${title}</strong>
       <p>${e.message}</p>
+      ${e.status === 401 ? html`<p>The token may have expired or been revoked: sign out and sign in again.</p>` : null}
     </div>`;
   }
   return html`<div class="notice" role="alert" data-testid="api-error">

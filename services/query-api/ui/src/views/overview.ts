@@ -115,7 +115,7 @@ function TopSpenders(props: {
         <tbody>
           ${props.report.results.map(
             (r) => html`<tr data-value=${r.value}>
-              <th scope="row">${linkable ? html`<a href=${href(r.value)}>${r.value || '(none)'}</a>` : r.value || '(none)'}</th>
+              <th scope="row">${linkable && r.value ? html`<a href=${href(r.value)}>${r.value}</a>` : r.value || '(none)'}</th>
               <td class="num"><${Money} value=${r.spend} /></td>
               <td class="num"><${Count} value=${r.api_requests} /></td>
               <td class="num"><${Count} value=${r.prompt_tokens + r.completion_tokens} /></td>
