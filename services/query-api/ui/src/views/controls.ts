@@ -1,5 +1,5 @@
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ViewState } from '../url-state.ts';
 import { isDate, isTimeZone } from '../zoned-time.ts';
 
@@ -22,6 +22,8 @@ export function Controls(props: {
   const { state, onChange } = props;
   const [zone, setZone] = useState(state.tz);
   const [zoneError, setZoneError] = useState('');
+  // Back and forward change the URL under the field: follow it.
+  useEffect(() => setZone(state.tz), [state.tz]);
   const applyZone = (value: string) => {
     if (value === state.tz) return;
     if (isTimeZone(value)) {

@@ -8,6 +8,8 @@ import { StackedChart } from './chart.ts';
 import { Controls } from './controls.ts';
 import { Count, DayTable, ErrorNotice, Money, TotalsCards } from './figures.ts';
 
+/** The API's default MAX_RANGE_DAYS; the chart makes one request per day. */
+const MAX_CHART_DAYS = 366;
 const range = (s: ViewState) => ({ from: s.from, to: s.to, timezone: s.tz });
 const label = (value: string) => value.replace('_', ' ');
 
@@ -16,7 +18,9 @@ const label = (value: string) => value.replace('_', ' ');
  * top values and its exact total; a few at a time so a long range does not flood the API.
  */
 async function loadDays(s: ViewState): Promise<DayParts[]> {
-  return mapLimit(daysBetween(s.from, s.to), 4, async (date) => {
+  const dates = daysBetween(s.from, s.to);
+  if (dates.length > MAX_CHART_DAYS) throw new Error(`choose a range of at most ${MAX_CHART_DAYS} days`);
+  return mapLimit(dates, 4, async (date) => {
     const r = await getJson<Report>('/v1/report', {
       group_by: s.stack,
       from: date,
