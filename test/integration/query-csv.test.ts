@@ -67,6 +67,8 @@ describe('CSV export', () => {
       'spend',
       'prompt_tokens',
       'completion_tokens',
+      'cache_read_input_tokens',
+      'cache_creation_input_tokens',
       'api_requests',
       'successful_requests',
       'failed_requests',

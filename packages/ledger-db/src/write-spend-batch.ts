@@ -9,6 +9,21 @@ import {
   type TotalDelta,
 } from './aggregate.ts';
 import type { LedgerDb } from './client.ts';
+import { eventDigest } from './content-digest.ts';
+
+/**
+ * An event that reused a request_id the ledger (or the same window) already holds with other
+ * content. It is not counted; the write path records it in request_id_conflicts, without payload.
+ */
+export interface RequestIdConflict {
+  requestId: string;
+  /** Digest of the conflicting event (content-digest.ts). */
+  digest: string;
+  /** Digest of the event that was kept; null when that row predates digests. */
+  keptDigest: string | null;
+  apiKey: string;
+  timestamp: string;
+}
 
 export interface WriteSpendResult {
   /** Events handed in. */
@@ -20,6 +35,10 @@ export interface WriteSpendResult {
   dailyRows: number;
   rollupRows: number;
   totalRows: number;
+  /** Conflicts detected in this write (request_id reused with other content), each not counted. */
+  conflicts: RequestIdConflict[];
+  /** Of those, how many were new to request_id_conflicts (a redelivered window records none). */
+  conflictsRecorded: number;
 }
 
 /**
@@ -34,6 +53,8 @@ export interface PreparedSpendBatch {
   events: SpendEvent[];
   logs: string;
   aggregates: EncodedAggregates;
+  /** Conflicts found so far (in the window, or by the caller's recent-id cache); written with it. */
+  conflicts: RequestIdConflict[];
 }
 
 interface EncodedAggregates {
@@ -43,16 +64,33 @@ interface EncodedAggregates {
   rows: { daily: number; rollup: number; totals: number };
 }
 
-/** The CPU half of the write path; pure. */
-export function prepareSpendBatch(events: readonly SpendEvent[]): PreparedSpendBatch {
-  const unique = dedupeByRequestId(events);
+/**
+ * The CPU half of the write path; pure. `conflicts` are conflicts the caller already found (the
+ * writer's recent-id cache), to be recorded with this window.
+ */
+export function prepareSpendBatch(
+  events: readonly SpendEvent[],
+  conflicts: readonly RequestIdConflict[] = [],
+): PreparedSpendBatch {
+  const found = [...conflicts];
+  const unique = dedupeByRequestId(events, found);
   return {
     received: events.length,
     events: unique,
     logs: JSON.stringify(unique.map(logRow)),
     aggregates: encodeAggregates(aggregateSpend(unique)),
+    conflicts: found,
   };
 }
+
+/** A conflict record for `event`, which lost to an event with digest `keptDigest`. */
+export const conflictOf = (event: SpendEvent, keptDigest: string | null): RequestIdConflict => ({
+  requestId: event.request_id,
+  digest: eventDigest(event),
+  keptDigest,
+  apiKey: event.api_key,
+  timestamp: event.timestamp,
+});
 
 /**
  * THE write path into the ledger. Each attempt is ONE statement, atomic on the server: it inserts the
@@ -68,16 +106,29 @@ export function prepareSpendBatch(events: readonly SpendEvent[]): PreparedSpendB
  */
 export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch): Promise<WriteSpendResult> {
   let attempt = batch;
-  while (attempt.events.length > 0) {
+  let conflictsRecorded = 0;
+  while (attempt.events.length > 0 || attempt.conflicts.length > 0) {
     try {
-      await db.execute(writeStatement(attempt));
+      const rows = await db.execute<{ conflicts: string }>(writeStatement(attempt));
+      conflictsRecorded = Number(rows[0]?.conflicts ?? 0);
       break;
     } catch (error) {
       if (!isNotAllNew(error)) throw error;
       // The rare path (a redelivery): keep only the request_ids the ledger does not have yet. A
       // concurrent writer may insert some meanwhile; then the guard fires again on a smaller batch.
+      // A known id whose stored digest differs is a conflict: not counted, but recorded.
       const known = await knownRequestIds(db, attempt.events);
-      attempt = prepareSpendBatch(attempt.events.filter((e) => !known.has(e.request_id)));
+      const conflicts = [...attempt.conflicts];
+      for (const event of attempt.events) {
+        const kept = known.get(event.request_id);
+        if (kept !== undefined && kept !== null && kept !== eventDigest(event)) {
+          conflicts.push(conflictOf(event, kept));
+        }
+      }
+      attempt = prepareSpendBatch(
+        attempt.events.filter((e) => !known.has(e.request_id)),
+        conflicts,
+      );
     }
   }
   // `attempt` is what was written: the whole batch, the part that was new, or nothing.
@@ -90,6 +141,8 @@ export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch
     dailyRows: rows.daily,
     rollupRows: rows.rollup,
     totalRows: rows.totals,
+    conflicts: attempt.conflicts,
+    conflictsRecorded,
   };
 }
 
@@ -97,10 +150,19 @@ export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch
 export const writeSpendBatch = (db: LedgerDb, events: readonly SpendEvent[]): Promise<WriteSpendResult> =>
   writePreparedBatch(db, prepareSpendBatch(events));
 
-/** First occurrence wins; sorted by request_id so concurrent inserts take index locks in one order. */
-function dedupeByRequestId(events: readonly SpendEvent[]): SpendEvent[] {
+/**
+ * First occurrence wins; sorted by request_id so concurrent inserts take index locks in one order.
+ * A later copy with other content is added to `conflicts`.
+ */
+function dedupeByRequestId(events: readonly SpendEvent[], conflicts: RequestIdConflict[]): SpendEvent[] {
   const seen = new Map<string, SpendEvent>();
-  for (const event of events) if (!seen.has(event.request_id)) seen.set(event.request_id, event);
+  for (const event of events) {
+    const first = seen.get(event.request_id);
+    if (first === undefined) seen.set(event.request_id, event);
+    else if (first !== event && eventDigest(first) !== eventDigest(event)) {
+      conflicts.push(conflictOf(event, eventDigest(first)));
+    }
+  }
   return [...seen.values()].sort((a, b) => (a.request_id < b.request_id ? -1 : 1));
 }
 
@@ -114,12 +176,17 @@ function isNotAllNew(error: unknown): boolean {
   return false;
 }
 
-async function knownRequestIds(db: LedgerDb, events: readonly SpendEvent[]): Promise<Set<string>> {
+/** The request_ids of `events` the ledger already holds, with the digest of what it holds. */
+async function knownRequestIds(
+  db: LedgerDb,
+  events: readonly SpendEvent[],
+): Promise<Map<string, string | null>> {
   const ids = JSON.stringify(events.map((e) => e.request_id));
-  const rows = await db.execute<{ request_id: string }>(
-    sql`select request_id from spend_logs where request_id in (select json_array_elements_text(${ids}::json))`,
+  const rows = await db.execute<{ request_id: string; digest: string | null }>(
+    sql`select request_id, encode(content_digest, 'hex') as digest from spend_logs
+      where request_id in (select json_array_elements_text(${ids}::json))`,
   );
-  return new Set(rows.map((r) => r.request_id));
+  return new Map(rows.map((r) => [r.request_id, r.digest]));
 }
 
 /**
@@ -142,12 +209,17 @@ const logRow = (e: SpendEvent) => ({
   p: e.provider,
   pt: e.prompt_tokens,
   ct: e.completion_tokens,
+  cr: e.cache_read_input_tokens,
+  cc: e.cache_creation_input_tokens,
   s: e.spend,
+  ss: e.spend_source,
   st: e.status,
   md: e.metadata,
+  dg: eventDigest(e),
 });
 const LOG_COLUMNS =
-  'r text, ts timestamptz, et timestamptz, k text, u text, tm text, o text, eu text, tg text[], m text, mg text, p text, pt integer, ct integer, s numeric, st text, md jsonb';
+  'r text, ts timestamptz, et timestamptz, k text, u text, tm text, o text, eu text, tg text[], m text, mg text, p text, pt integer, ct integer, cr integer, cc integer, s numeric, ss text, st text, md jsonb, dg text';
+const CONFLICT_COLUMNS = 'r text, dg text, kd text, k text, ts timestamptz';
 
 /**
  * The whole write as one statement. The aggregate inserts read the count of new rows, so they run
@@ -160,9 +232,10 @@ export function writeStatement(batch: PreparedSpendBatch): SQL {
   return sql`
     with inserted as (
       insert into spend_logs (request_id, "timestamp", day, end_time, api_key, user_id, team_id, org_id,
-        end_user_id, tags, model, model_group, provider, prompt_tokens, completion_tokens, spend, status, metadata)
-      select r, ts, (ts at time zone 'UTC')::date, et, k, u, tm, o, eu, coalesce(tg, '{}'), m, mg, p, pt, ct, s,
-        st, md
+        end_user_id, tags, model, model_group, provider, prompt_tokens, completion_tokens, cache_read_input_tokens,
+        cache_creation_input_tokens, spend, spend_source, status, metadata, content_digest)
+      select r, ts, (ts at time zone 'UTC')::date, et, k, u, tm, o, eu, coalesce(tg, '{}'), m, mg, p, pt, ct, cr, cc,
+        s, ss, st, md, decode(dg, 'hex')
       from ${jsonRows(batch.logs, LOG_COLUMNS)}
       order by ordinality
       on conflict (request_id) do nothing
@@ -171,8 +244,23 @@ export function writeStatement(batch: PreparedSpendBatch): SQL {
     fresh as (select count(*) as n from inserted),
     daily as (${upsertAdditive(DAILY_SPEND, batch.aggregates.daily, allNew)}),
     rollup as (${upsertAdditive(DAILY_ROLLUP, batch.aggregates.rollup, allNew)}),
-    totals as (${upsertAdditive(ENTITY_TOTALS, batch.aggregates.totals, allNew)})
-    select spend_ledger_require_all_new((select n from fresh), ${expected}) as written`;
+    totals as (${upsertAdditive(ENTITY_TOTALS, batch.aggregates.totals, allNew)}),
+    conflicts as (${insertConflicts(batch.conflicts)})
+    select spend_ledger_require_all_new((select n from fresh), ${expected}) as written,
+      (select count(*) from conflicts)::text as conflicts`;
+}
+
+/** Records conflicts, once per (request_id, digest): a redelivered window adds nothing. */
+function insertConflicts(conflicts: readonly RequestIdConflict[]): SQL {
+  if (conflicts.length === 0) return sql`select 1 where false`;
+  const json = JSON.stringify(
+    conflicts.map((c) => ({ r: c.requestId, dg: c.digest, kd: c.keptDigest, k: c.apiKey, ts: c.timestamp })),
+  );
+  return sql`insert into request_id_conflicts (request_id, content_digest, kept_digest, api_key, event_timestamp)
+    select r, decode(dg, 'hex'), decode(kd, 'hex'), k, ts from ${jsonRows(json, CONFLICT_COLUMNS)}
+    order by ordinality
+    on conflict do nothing
+    returning 1`;
 }
 
 /**
@@ -190,6 +278,8 @@ type Columns = Record<string, readonly [string, string]>;
 const METRIC_COLUMNS: Columns = {
   prompt_tokens: ['pt', 'bigint'],
   completion_tokens: ['ct', 'bigint'],
+  cache_read_input_tokens: ['cr', 'bigint'],
+  cache_creation_input_tokens: ['cc', 'bigint'],
   spend: ['s', 'numeric'],
   api_requests: ['n', 'bigint'],
   successful_requests: ['ok', 'bigint'],
@@ -258,9 +348,11 @@ function encodeAggregates(deltas: SpendDeltas): EncodedAggregates {
  * times slower).
  */
 function withMetrics<R extends object>(row: R, m: SpendMetrics): R {
-  const r = row as R & Record<'pt' | 'ct' | 's' | 'n' | 'ok' | 'ko', unknown>;
+  const r = row as R & Record<'pt' | 'ct' | 'cr' | 'cc' | 's' | 'n' | 'ok' | 'ko', unknown>;
   r.pt = m.promptTokens;
   r.ct = m.completionTokens;
+  r.cr = m.cacheReadInputTokens;
+  r.cc = m.cacheCreationInputTokens;
   r.s = m.spend.toString();
   r.n = m.apiRequests;
   r.ok = m.successfulRequests;
