@@ -10,6 +10,7 @@ import {
 } from '@spend-ledger/platform';
 import { requestId } from 'hono/request-id';
 import { authenticate, type ScopeEnv } from './auth/authenticate.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { liteLlmActivityRoutes } from './routes/litellm-activity.ts';
 import { logRoutes } from './routes/logs.ts';
 import { reportRoutes } from './routes/report.ts';
@@ -87,6 +88,7 @@ export function createQueryApp(deps: QueryAppDeps) {
   app.route('/v1/spend', spendRoutes(deps));
   app.route('/v1/report', reportRoutes(deps));
   app.route('/v1/logs', logRoutes(deps));
+  app.route('/v1/admin', adminRoutes(deps));
   // LiteLLM's read endpoints keep LiteLLM's paths (no /v1), with the same tokens and scopes.
   for (const path of LITELLM_ACTIVITY_PATHS) app.use(path, authenticate(deps));
   app.route('/', liteLlmActivityRoutes(deps));

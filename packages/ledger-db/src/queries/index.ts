@@ -39,6 +39,7 @@ export {
   WITHIN_ENTITY_DIMENSIONS,
   type WithinEntityDimension,
 } from './report.ts';
+export { listRequestIdConflicts, type StoredRequestIdConflict } from './request-id-conflicts.ts';
 export { type AggregateSelector, type EntityRef, isWholeEntity } from './selector.ts';
 export {
   getSpendLog,

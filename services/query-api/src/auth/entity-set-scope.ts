@@ -24,7 +24,7 @@ export function entitySetFor(
       : { entityType: 'team_member', idPrefix: teamMemberId(scope.id, '') };
   }
   if (scope.type !== 'key' && scope.type === entityType) {
-    if (ids && ids.some((id) => id !== scope.id)) {
+    if (ids?.some((id) => id !== scope.id)) {
       throw forbidden(`this token reads only ${scope.type} "${scope.id}"`, idField);
     }
     return { entityType, ids: [scope.id] };
