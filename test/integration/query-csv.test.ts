@@ -75,7 +75,7 @@ describe('CSV export', () => {
     ]);
     const expected = expectedBy(events, (e) => e.timestamp.slice(0, 10));
     assert.deepEqual(
-      rows.slice(1).map((x) => [x[0], x[1], x[4]]),
+      rows.slice(1).map((x) => [x[0], x[1], x[6]]),
       [...expected].map(([d, f]) => [d, f.spend, String(f.api_requests)]),
     );
   });

@@ -75,7 +75,8 @@ describe('team members, the proxy and LiteLLM daily activity on the query API', 
     const [only] = r.body.results;
     const models = only?.breakdown.models ?? {};
     assert.deepEqual(Object.keys(models).sort(), ['__proto__', 'constructor', 'plain', 'toString']);
-    assert.equal(models.__proto__?.metrics.spend, '0.001000000000');
+    const proto = Object.entries(models).find(([k]) => k === '__proto__')?.[1];
+    assert.equal(proto?.metrics.spend, '0.001000000000');
     const sum = Object.values(models).reduce((n, m) => n + Number(m.metrics.api_requests), 0);
     assert.equal(sum, only?.metrics.api_requests);
     const teams = await h.get<LiteLlmActivity>(
