@@ -3,11 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { type SpendEvent, SpendEventSchema } from '@spend-ledger/contract';
 import {
+  eventDigest,
   getEntityTotals,
   getSpendLog,
   listRequestIdConflicts,
   MIGRATIONS_FOLDER,
+  prepareSpendBatch,
   reconcileLedger,
+  writePreparedBatch,
   writeSpendBatch,
 } from '@spend-ledger/ledger-db';
 import { aSpendEvent, createTestDatabase, type TestDatabase } from '@spend-ledger/testing';
@@ -163,6 +166,38 @@ describe('a request_id reused with different content', () => {
     );
     assert.equal(models[0]?.n, '0');
     assert.equal((await listRequestIdConflicts(t.db, { limit: 10, requestId: 'reused-2' })).length, 1);
+  });
+
+  it('judges copies in a window against the ledger when the ledger already holds the id', async () => {
+    const original = parse({ api_key: 'judge-key', request_id: 'reused-4', spend: '1' });
+    await writeSpendBatch(t.db, [original]);
+    const changed = { ...original, spend: '5.000000000000' };
+    // `changed` comes first in the window, but the ledger's copy wins: the redelivered original is silent.
+    const result = await writeSpendBatch(t.db, [changed, original]);
+    assert.deepEqual([result.written, result.conflictsRecorded], [0, 1]);
+    const rows = await listRequestIdConflicts(t.db, { limit: 10, requestId: 'reused-4' });
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]?.content_digest, eventDigest(changed));
+    assert.equal(rows[0]?.kept_digest, eventDigest(original));
+  });
+
+  it('checks suspects from a recent-id cache against the ledger before recording them', async () => {
+    const original = parse({ api_key: 'suspect-key', request_id: 'reused-5', spend: '1' });
+    const lost = { ...original, spend: '2.000000000000' };
+    // The ledger holds `original`; a cache that remembered `lost` would suspect `original` itself.
+    await writeSpendBatch(t.db, [original]);
+    const silent = await writePreparedBatch(t.db, prepareSpendBatch([], [original]));
+    assert.deepEqual([silent.written, silent.conflictsRecorded], [0, 0]);
+    const loud = await writePreparedBatch(t.db, prepareSpendBatch([], [lost]));
+    assert.deepEqual([loud.written, loud.conflictsRecorded], [0, 1]);
+    // A suspect whose original never reached the ledger is an ordinary new event.
+    const orphan = parse({ api_key: 'suspect-key', request_id: 'reused-6', spend: '3' });
+    const written = await writePreparedBatch(t.db, prepareSpendBatch([], [orphan]));
+    assert.deepEqual([written.written, written.conflictsRecorded], [1, 0]);
+    assert.equal(
+      (await getEntityTotals(t.db, { entityType: 'key', entityId: 'suspect-key' })).spend,
+      '4.000000000000',
+    );
   });
 
   it('treats metadata and tag order as not part of the content', async () => {

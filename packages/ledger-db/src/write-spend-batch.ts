@@ -53,8 +53,14 @@ export interface PreparedSpendBatch {
   events: SpendEvent[];
   logs: string;
   aggregates: EncodedAggregates;
-  /** Conflicts found so far (in the window, or by the caller's recent-id cache); written with it. */
-  conflicts: RequestIdConflict[];
+  /** Later copies, in this window, of an id in `events` with other content: conflicts if it wins. */
+  copies: SpendEvent[];
+  /**
+   * Events whose request_id the caller believes the ledger already holds with other content (the
+   * writer's recent-id cache). Checked against the ledger before the write: the cache may
+   * remember a copy that lost.
+   */
+  suspects: SpendEvent[];
 }
 
 interface EncodedAggregates {
@@ -65,21 +71,22 @@ interface EncodedAggregates {
 }
 
 /**
- * The CPU half of the write path; pure. `conflicts` are conflicts the caller already found (the
- * writer's recent-id cache), to be recorded with this window.
+ * The CPU half of the write path; pure. `suspects` are events the caller found with a request_id
+ * it had already handed to the ledger but other content (see PreparedSpendBatch.suspects).
  */
 export function prepareSpendBatch(
   events: readonly SpendEvent[],
-  conflicts: readonly RequestIdConflict[] = [],
+  suspects: readonly SpendEvent[] = [],
 ): PreparedSpendBatch {
-  const found = [...conflicts];
-  const unique = dedupeByRequestId(events, found);
+  const copies: SpendEvent[] = [];
+  const unique = dedupeByRequestId(events, copies);
   return {
     received: events.length,
     events: unique,
     logs: JSON.stringify(unique.map(logRow)),
     aggregates: encodeAggregates(aggregateSpend(unique)),
-    conflicts: found,
+    copies,
+    suspects: [...suspects],
   };
 }
 
@@ -93,6 +100,36 @@ export const conflictOf = (event: SpendEvent, keptDigest: string | null): Reques
 });
 
 /**
+ * Sorts events by what the ledger holds for their request_id: unknown ones are `fresh`; known ones
+ * with another digest become `conflicts`; known ones with the same digest (or a row older than
+ * digests) are redeliveries and dropped.
+ */
+async function checkAgainstLedger(
+  db: LedgerDb,
+  events: readonly SpendEvent[],
+): Promise<{ fresh: SpendEvent[]; conflicts: RequestIdConflict[] }> {
+  const known = await knownRequestIds(db, events);
+  const fresh: SpendEvent[] = [];
+  const conflicts: RequestIdConflict[] = [];
+  for (const event of events) {
+    const kept = known.get(event.request_id);
+    if (kept === undefined) fresh.push(event);
+    else if (kept !== null && kept !== eventDigest(event)) conflicts.push(conflictOf(event, kept));
+  }
+  return { fresh, conflicts };
+}
+
+/** In-window copies whose first occurrence is being written: conflicts with it. */
+function copyConflicts(batch: PreparedSpendBatch): RequestIdConflict[] {
+  if (batch.copies.length === 0) return [];
+  const firsts = new Map(batch.events.map((e) => [e.request_id, e]));
+  return batch.copies.map((copy) => {
+    const first = firsts.get(copy.request_id) as SpendEvent;
+    return conflictOf(copy, eventDigest(first));
+  });
+}
+
+/**
  * THE write path into the ledger. Each attempt is ONE statement, atomic on the server: it inserts the
  * per-request rows and adds the prepared aggregates only if every request_id was new; otherwise
  * the guard of migration 0004 rolls the whole statement back, and the events already in the ledger
@@ -100,35 +137,42 @@ export const conflictOf = (event: SpendEvent, keptDigest: string | null): Reques
  * total. The caller must not acknowledge the source messages until this resolves; on a throw
  * nothing was written.
  *
+ * A request_id reused with other content is not counted (the first event wins) but recorded in
+ * request_id_conflicts by the same statement. Conflicts are looked for where ids are already
+ * compared: the window's own dedupe, the caller's suspects, and the known-id lookup of a retry.
+ *
  * Why not BEGIN … COMMIT: with postgres.js 3.4.9 a connection lost between a transaction's
  * statements can leave the next statement pending for ever or run it outside the transaction
  * (porsager/postgres#1186, #1155); a single statement cannot be split that way.
  */
 export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch): Promise<WriteSpendResult> {
   let attempt = batch;
+  // Conflicts with rows already in the ledger, carried across attempts.
+  const found: RequestIdConflict[] = [];
+  if (batch.suspects.length > 0) {
+    // Rare: the cache saw this id with other content. A suspect the ledger does not hold (its
+    // original was never written) is an ordinary new event.
+    const checked = await checkAgainstLedger(db, batch.suspects);
+    found.push(...checked.conflicts);
+    if (checked.fresh.length > 0)
+      attempt = prepareSpendBatch([...batch.events, ...batch.copies, ...checked.fresh]);
+  }
+  let conflicts = [...found, ...copyConflicts(attempt)];
   let conflictsRecorded = 0;
-  while (attempt.events.length > 0 || attempt.conflicts.length > 0) {
+  while (attempt.events.length > 0 || conflicts.length > 0) {
     try {
-      const rows = await db.execute<{ conflicts: string }>(writeStatement(attempt));
+      const rows = await db.execute<{ conflicts: string }>(writeStatement(attempt, conflicts));
       conflictsRecorded = Number(rows[0]?.conflicts ?? 0);
       break;
     } catch (error) {
       if (!isNotAllNew(error)) throw error;
       // The rare path (a redelivery): keep only the request_ids the ledger does not have yet. A
       // concurrent writer may insert some meanwhile; then the guard fires again on a smaller batch.
-      // A known id whose stored digest differs is a conflict: not counted, but recorded.
-      const known = await knownRequestIds(db, attempt.events);
-      const conflicts = [...attempt.conflicts];
-      for (const event of attempt.events) {
-        const kept = known.get(event.request_id);
-        if (kept !== undefined && kept !== null && kept !== eventDigest(event)) {
-          conflicts.push(conflictOf(event, kept));
-        }
-      }
-      attempt = prepareSpendBatch(
-        attempt.events.filter((e) => !known.has(e.request_id)),
-        conflicts,
-      );
+      // The window's copies are judged against what the ledger holds, not against their first.
+      const checked = await checkAgainstLedger(db, [...attempt.events, ...attempt.copies]);
+      found.push(...checked.conflicts);
+      attempt = prepareSpendBatch(checked.fresh);
+      conflicts = [...found, ...copyConflicts(attempt)];
     }
   }
   // `attempt` is what was written: the whole batch, the part that was new, or nothing.
@@ -141,7 +185,7 @@ export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch
     dailyRows: rows.daily,
     rollupRows: rows.rollup,
     totalRows: rows.totals,
-    conflicts: attempt.conflicts,
+    conflicts,
     conflictsRecorded,
   };
 }
@@ -152,16 +196,14 @@ export const writeSpendBatch = (db: LedgerDb, events: readonly SpendEvent[]): Pr
 
 /**
  * First occurrence wins; sorted by request_id so concurrent inserts take index locks in one order.
- * A later copy with other content is added to `conflicts`.
+ * A later copy with other content goes to `copies` (the same content is a plain duplicate).
  */
-function dedupeByRequestId(events: readonly SpendEvent[], conflicts: RequestIdConflict[]): SpendEvent[] {
+function dedupeByRequestId(events: readonly SpendEvent[], copies: SpendEvent[]): SpendEvent[] {
   const seen = new Map<string, SpendEvent>();
   for (const event of events) {
     const first = seen.get(event.request_id);
     if (first === undefined) seen.set(event.request_id, event);
-    else if (first !== event && eventDigest(first) !== eventDigest(event)) {
-      conflicts.push(conflictOf(event, eventDigest(first)));
-    }
+    else if (first !== event && eventDigest(first) !== eventDigest(event)) copies.push(event);
   }
   return [...seen.values()].sort((a, b) => (a.request_id < b.request_id ? -1 : 1));
 }
@@ -226,7 +268,7 @@ const CONFLICT_COLUMNS = 'r text, dg text, kd text, k text, ts timestamptz';
  * after the per-request inserts, in the same order in every writer (same plan): with each list
  * sorted by its conflict key, concurrent writers take row locks in one order and cannot deadlock.
  */
-export function writeStatement(batch: PreparedSpendBatch): SQL {
+export function writeStatement(batch: PreparedSpendBatch, conflicts: readonly RequestIdConflict[] = []): SQL {
   const expected = sql`${batch.events.length}::bigint`;
   const allNew = sql`(select n from fresh) = ${expected}`;
   return sql`
@@ -245,7 +287,7 @@ export function writeStatement(batch: PreparedSpendBatch): SQL {
     daily as (${upsertAdditive(DAILY_SPEND, batch.aggregates.daily, allNew)}),
     rollup as (${upsertAdditive(DAILY_ROLLUP, batch.aggregates.rollup, allNew)}),
     totals as (${upsertAdditive(ENTITY_TOTALS, batch.aggregates.totals, allNew)}),
-    conflicts as (${insertConflicts(batch.conflicts)})
+    conflicts as (${insertConflicts(conflicts)})
     select spend_ledger_require_all_new((select n from fresh), ${expected}) as written,
       (select count(*) from conflicts)::text as conflicts`;
 }

@@ -1,7 +1,6 @@
 import type { SpendEvent } from '@spend-ledger/contract';
 import type { BatchingProducer, DecodeControl, FlushControl, PartitionBatch } from '@spend-ledger/kafka';
 import {
-  conflictOf,
   eventDigest,
   type PreparedSpendBatch,
   prepareSpendBatch,
@@ -56,20 +55,21 @@ export function createSpendSink(deps: SpendSinkDeps) {
   const recent = new RecentRequestIds(deps.recentRequestIds);
   // Windows are written in order and a window is never written after one was abandoned, so an id
   // prepared here is in the ledger before any later window that repeats it is written.
-  // A copy with other content than the one remembered is a conflict: not counted, but recorded.
+  // A copy with other content than the one remembered is a suspected conflict, checked against the
+  // ledger by the write path: not counted, but recorded.
   const prepare = (events: SpendEvent[]): PreparedSpendBatch => {
     const { unseen, conflicts } = recent.splitUnseen(events, eventDigest);
     return {
       ...prepareSpendBatch(
         unseen,
-        conflicts.map((c) => conflictOf(c.event, c.keptDigest)),
+        conflicts.map((c) => c.event),
       ),
       received: events.length,
     };
   };
 
   const flush = async (batch: PreparedSpendBatch, control: FlushControl): Promise<void> => {
-    if (batch.events.length === 0 && batch.conflicts.length === 0) {
+    if (batch.events.length === 0 && batch.suspects.length === 0) {
       deps.metrics.duplicatesSkipped.inc(batch.received);
       return;
     }
