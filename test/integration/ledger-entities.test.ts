@@ -10,6 +10,7 @@ import {
   MIGRATIONS_FOLDER,
   prepareSpendBatch,
   reconcileLedger,
+  tokenCommand,
   writePreparedBatch,
   writeSpendBatch,
 } from '@spend-ledger/ledger-db';
@@ -67,6 +68,13 @@ describe('team_member, proxy and cache tokens in the ledger', () => {
       sql`select count(*)::text as n from daily_spend where entity_type = 'team' and api_key = ''`,
     );
     assert.equal(daily[0]?.n, '1');
+  });
+
+  it('refuses to issue a key token for the empty api key (every keyless request)', async () => {
+    const code = await tokenCommand(['create', '--key', ''], { DATABASE_URL: t.url });
+    assert.equal(code, 2);
+    const rows = await t.db.execute<{ n: string }>(sql`select count(*)::text as n from api_tokens`);
+    assert.equal(rows[0]?.n, '0');
   });
 
   it('stores cache tokens and spend_source on the per-request row', async () => {

@@ -28,6 +28,7 @@ export {
 } from './reconcile.ts';
 export { reconcileCommand } from './reconcile-command.ts';
 export * as schema from './schema/index.ts';
+export { tokenCommand } from './token-command.ts';
 export {
   conflictOf,
   type PreparedSpendBatch,
