@@ -10,6 +10,8 @@ import {
 } from '@spend-ledger/platform';
 import { requestId } from 'hono/request-id';
 import { authenticate, type ScopeEnv } from './auth/authenticate.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { liteLlmActivityRoutes } from './routes/litellm-activity.ts';
 import { logRoutes } from './routes/logs.ts';
 import { reportRoutes } from './routes/report.ts';
 import { spendRoutes } from './routes/spend.ts';
@@ -36,6 +38,14 @@ places (USD); dates are YYYY-MM-DD, ranges inclusive. Authenticate with \`Author
 token reads everything, a team, org or key token only that entity and the api keys and requests inside it (403
 elsewhere).`,
 };
+
+const LITELLM_ACTIVITY_PATHS = [
+  '/user/daily/activity',
+  '/team/daily/activity',
+  '/tag/daily/activity',
+  '/organization/daily/activity',
+  '/customer/daily/activity',
+];
 
 /** The internal query API; never listens (tests call it directly). */
 export function createQueryApp(deps: QueryAppDeps) {
@@ -82,6 +92,10 @@ export function createQueryApp(deps: QueryAppDeps) {
   app.route('/v1/spend', spendRoutes(deps));
   app.route('/v1/report', reportRoutes(deps));
   app.route('/v1/logs', logRoutes(deps));
+  app.route('/v1/admin', adminRoutes(deps));
+  // LiteLLM's read endpoints keep LiteLLM's paths (no /v1), with the same tokens and scopes.
+  for (const path of LITELLM_ACTIVITY_PATHS) app.use(path, authenticate(deps));
+  app.route('/', liteLlmActivityRoutes(deps));
   app.onError(handleErrors(deps.log));
   app.notFound(handleNotFound);
   return app;
