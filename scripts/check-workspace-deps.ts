@@ -5,7 +5,8 @@
  *     hoists another workspace's dependency, and breaks in an image built from the lockfile);
  *   - dependencies declared but imported nowhere (they bloat every image);
  *   - production code importing a package declared only in devDependencies (missing from the images).
- * Test files (*.test.ts) may import devDependencies. The root (test/, bench/, scripts/) must declare
+ * Test files (*.test.ts) and files outside src/ (build scripts, the dashboard's ui/ bundled at build
+ * time) may import devDependencies. The root (test/, bench/, scripts/) must declare
  * what it imports in its devDependencies; it may use the workspace packages undeclared and keep
  * tools it never imports (biome, tsc, tsx, drizzle-kit).
  * Fix: `npm install X -w <workspace>` (or `npm uninstall X -w <workspace>`).
@@ -104,12 +105,16 @@ export function workspaceDirs(root = ROOT): string[] {
   });
 }
 
-/** Imports of a workspace's src/, split into production and test code, by package. */
-function importsOf(files: string[], root: string) {
+/**
+ * Imports of a workspace's files, by package, split into production code (src/, tests excepted)
+ * and development code (tests, build scripts, sources bundled at build time such as the dashboard's
+ * ui/), which may use devDependencies.
+ */
+function importsOf(files: string[], root: string, isProduction: (file: string) => boolean) {
   const production = new Map<string, string>();
   const tests = new Map<string, string>();
   for (const file of files) {
-    const target = isTestFile(file) ? tests : production;
+    const target = isProduction(file) ? production : tests;
     for (const spec of importedSpecifiers(file)) {
       const pkg = packageOf(spec);
       if (pkg && !target.has(pkg)) target.set(pkg, path.relative(root, file));
@@ -126,7 +131,12 @@ export function checkWorkspaceDependencies(root = ROOT): DependencyProblem[] {
     workspaceNames.add(pkg.name);
     const deps = new Set(Object.keys(pkg.dependencies ?? {}));
     const devDeps = new Set(Object.keys(pkg.devDependencies ?? {}));
-    const { production, tests } = importsOf(sourceFiles(path.join(root, dir, 'src')), root);
+    const srcDir = path.join(root, dir, 'src') + path.sep;
+    const { production, tests } = importsOf(
+      sourceFiles(path.join(root, dir)),
+      root,
+      (file) => file.startsWith(srcDir) && !isTestFile(file),
+    );
     for (const [dep, file] of production) {
       if (dep === pkg.name || deps.has(dep)) continue;
       problems.push({
@@ -160,7 +170,7 @@ export function checkWorkspaceDependencies(root = ROOT): DependencyProblem[] {
   // Top-level files only (drizzle.config.ts); the workspaces were checked above.
   const topLevel = readdirSync(root).map((name) => path.join(root, name));
   rootFiles.push(...topLevel.filter((f) => /\.(ts|mts|mjs)$/.test(f) && statSync(f).isFile()));
-  const rootImports = importsOf(rootFiles, root);
+  const rootImports = importsOf(rootFiles, root, () => false);
   const rootUses = new Map([...rootImports.tests, ...rootImports.production]);
   for (const [dep, file] of rootUses) {
     if (workspaceNames.has(dep) || rootDeclared.has(dep)) continue;

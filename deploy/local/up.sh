@@ -28,8 +28,9 @@ export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 set +a
 
-# Every service runs compiled (services/*/dist/main.js, about a second to build), never through tsx.
-node scripts/build.mjs
+# Every service runs compiled (services/*/dist/main.js), never through tsx; the build also makes the
+# dashboard's assets the query API serves under /ui.
+npm run --silent build
 npm run --silent db:migrate
 
 start_service() { # name dir port ops_port [node flags]
@@ -72,6 +73,7 @@ cat <<MSG
 Spend Ledger is up.
   gateway        http://127.0.0.1:${GATEWAY_PORT:-8080}   POST /v1/events   (token: $INGEST)
   query API      http://127.0.0.1:${QUERY_PORT:-8081}   GET /v1/spend/...  /docs  (token: $QUERY)
+  dashboard      http://127.0.0.1:${QUERY_PORT:-8081}/ui   (sign in with the query token above)
   ledger writer  http://127.0.0.1:${WRITER_PORT:-8082}   /readyz /metrics /lag
   ops ports      gateway 127.0.0.1:${GATEWAY_OPS_PORT:-8090}, query API 127.0.0.1:${QUERY_OPS_PORT:-8091}: /healthz /readyz /metrics
   kafka          127.0.0.1:9092   postgres  $DATABASE_URL

@@ -5,9 +5,12 @@ import { handleErrors, handleNotFound, type Logger, type Registry } from '@spend
 import { requestId } from 'hono/request-id';
 import { authenticate, type ScopeEnv } from './auth/authenticate.ts';
 import { createQueryMetrics, recordRequestLatency } from './metrics.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { liteLlmActivityRoutes } from './routes/litellm-activity.ts';
 import { logRoutes } from './routes/logs.ts';
 import { reportRoutes } from './routes/report.ts';
 import { spendRoutes } from './routes/spend.ts';
+import { uiRoutes } from './routes/ui.ts';
 
 export interface QueryAppDeps {
   db: LedgerDb;
@@ -17,6 +20,8 @@ export interface QueryAppDeps {
   /** Receives the request latency histogram; the ops app (start-query-api.ts) serves it. */
   registry: Registry;
   maxRangeDays: number;
+  /** The built dashboard served under /ui (default: services/query-api/ui/dist). */
+  uiDir?: string;
 }
 
 export const OPENAPI_INFO = {
@@ -27,6 +32,14 @@ places (USD); dates are YYYY-MM-DD, ranges inclusive. Authenticate with \`Author
 token reads everything, a team, org or key token only that entity and the api keys and requests inside it (403
 elsewhere).`,
 };
+
+const LITELLM_ACTIVITY_PATHS = [
+  '/user/daily/activity',
+  '/team/daily/activity',
+  '/tag/daily/activity',
+  '/organization/daily/activity',
+  '/customer/daily/activity',
+];
 
 /** The internal query API; never listens (tests call it directly). */
 export function createQueryApp(deps: QueryAppDeps) {
@@ -61,10 +74,15 @@ export function createQueryApp(deps: QueryAppDeps) {
     security: [{ bearer: [] }],
   });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Spend Ledger API' }));
+  app.route('/ui', uiRoutes({ dir: deps.uiDir }));
   app.use('/v1/*', authenticate(deps));
   app.route('/v1/spend', spendRoutes(deps));
   app.route('/v1/report', reportRoutes(deps));
   app.route('/v1/logs', logRoutes(deps));
+  app.route('/v1/admin', adminRoutes(deps));
+  // LiteLLM's read endpoints keep LiteLLM's paths (no /v1), with the same tokens and scopes.
+  for (const path of LITELLM_ACTIVITY_PATHS) app.use(path, authenticate(deps));
+  app.route('/', liteLlmActivityRoutes(deps));
   app.onError(handleErrors(deps.log));
   app.notFound(handleNotFound);
   return app;
