@@ -1,6 +1,14 @@
 export { looksLikeRawSecret, normalizeApiKey } from './api-key.ts';
 export { ENTITY_TYPES, type EntityType, EntityTypeSchema } from './entity-type.ts';
 export {
+  CONTRACT_VERSION_HEADER,
+  type DecodedRecord,
+  decodeRecord,
+  ENVELOPE_VERSION,
+  encodeEnvelope,
+  type RecordItem,
+} from './envelope.ts';
+export {
   canonicalSpend,
   formatSpend,
   MAX_EVENT_SPEND_USD,
