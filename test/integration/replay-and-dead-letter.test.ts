@@ -133,10 +133,11 @@ describe('replay and dead letters', () => {
   });
 });
 
-/** Reads the dead-letter topic until a message matches, and returns the matching ones. */
+/** Reads the dead-letter topic until `count` messages matched, and returns the matching ones. */
 async function readDeadLetterMessages(
   p: Pipeline,
   match: (m: KafkaMessage) => boolean,
+  count = 1,
 ): Promise<KafkaMessage[]> {
   const consumer = p.kafka.consumer({ groupId: `dlq-reader-${uniqueSuffix()}`, maxWaitTimeInMs: 200 });
   const found: KafkaMessage[] = [];
