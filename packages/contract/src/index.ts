@@ -2,10 +2,12 @@ export { looksLikeRawSecret, normalizeApiKey } from './api-key.ts';
 export { ENTITY_TYPES, type EntityType, EntityTypeSchema } from './entity-type.ts';
 export {
   canonicalSpend,
+  divideHalfEven,
   formatSpend,
   MAX_EVENT_SPEND_USD,
   type ParsedSpend,
   parseSpend,
+  roundSpend,
   SPEND_SCALE,
   SpendSum,
   spendToUnits,
