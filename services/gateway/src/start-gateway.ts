@@ -11,6 +11,7 @@ import {
 import { createGatewayApp } from './app.ts';
 import type { GatewayConfig } from './config.ts';
 import { createGatewayMetrics } from './metrics.ts';
+import { SpendPricer } from './pricing/spend-pricer.ts';
 
 /** Connects the producer, then serves the gateway; resolves once it listens. */
 export async function startGateway(config: GatewayConfig, log: Logger): Promise<RunningService> {
@@ -33,6 +34,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const app = createGatewayApp({
     ...config,
     publisher: producer,
+    pricer: new SpendPricer(config.modelPriceOverrides),
     log,
     registry,
     metrics,
