@@ -312,6 +312,14 @@ describe('LiteLLM ingest: generic_api and SPEND_LOGS_URL through the real gatewa
       ((await longModel.json()) as ErrorBody).error.details?.map((d) => [d.index, d.field]),
       [[0, 'model']],
     );
+    // A contract refusal is named in LiteLLM's terms too.
+    const oldRow = await postTo(p.gateway.url, '/v1/litellm/spend/update', [
+      aSpendLogRow({ startTime: '1999-12-31T23:00:00+00:00' }),
+    ]);
+    assert.deepEqual(
+      ((await oldRow.json()) as ErrorBody).error.details?.map((d) => [d.index, d.field]),
+      [[0, 'startTime']],
+    );
     const notJson = await postTo(p.gateway.url, '/v1/litellm/logs', '{"id": 1}\n{oops');
     assert.equal(notJson.status, 400);
     assert.equal(((await notJson.json()) as ErrorBody).error.code, 'INVALID_JSON');

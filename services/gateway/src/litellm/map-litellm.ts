@@ -54,6 +54,9 @@ export const SOURCE_FIELDS: Record<LiteLLMFormat, Record<string, string>> = {
     spend: 'response_cost',
   },
   spend_log: {
+    timestamp: 'startTime',
+    end_time: 'endTime',
+    user_id: 'user',
     org_id: 'organization_id',
     end_user_id: 'end_user',
     tags: 'request_tags',
