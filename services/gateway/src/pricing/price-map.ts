@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { calcPrice } from '@pydantic/genai-prices';
+import { calcPrice, findProvider } from '@pydantic/genai-prices';
 import type { ModelPrices, TokenUsage } from './model-prices.ts';
 
 /** The installed price package's version: part of `spend_source`, so a priced row says which table. */
@@ -26,9 +26,11 @@ export interface ModelLookup {
 
 /**
  * The prices the maintained price package (@pydantic/genai-prices, its bundled data: no network)
- * has for a model, or null. Tried with LiteLLM's provider name, then by the model name alone, then
- * as LiteLLM's `provider/model` form. Only the prices are used: the package computes in binary
- * floats, the ledger recomputes the cost exactly from them (costOf).
+ * has for a model, or null. With a provider (LiteLLM's custom_llm_provider: openai, azure, bedrock,
+ * vertex_ai, ...) only that provider's prices count, and a provider the package does not know
+ * (hosted_vllm, ollama, ...: usually self-hosted) is not priced from someone else's list. Without
+ * one, the model name alone decides, bare or in LiteLLM's `provider/model` form. Only the prices are
+ * used: the package computes in binary floats, the ledger recomputes the cost exactly (costOf).
  */
 export function findModelPrices(lookup: ModelLookup): ModelPrices | null {
   const { usage } = lookup;
@@ -41,16 +43,20 @@ export function findModelPrices(lookup: ModelLookup): ModelPrices | null {
     cache_read_tokens: usage.cache_read_input_tokens,
     cache_write_tokens: usage.cache_creation_input_tokens,
   };
-  const attempts: Array<[string, { providerId?: string }]> = [
-    ...(lookup.provider
-      ? [[lookup.model, { providerId: lookup.provider }] as [string, { providerId?: string }]]
-      : []),
-    [lookup.model, {}],
-    [
-      lookup.provider && !lookup.model.includes('/') ? `${lookup.provider}/${lookup.model}` : lookup.model,
-      { providerId: 'litellm' },
-    ],
-  ];
+  let attempts: Array<[string, { providerId?: string }]>;
+  if (lookup.provider) {
+    const provider = findProvider({ providerId: lookup.provider });
+    if (!provider) return null;
+    const prefix = `${lookup.provider}/`;
+    attempts = [[lookup.model, { providerId: provider.id }]];
+    if (lookup.model.startsWith(prefix))
+      attempts.push([lookup.model.slice(prefix.length), { providerId: provider.id }]);
+  } else {
+    attempts = [
+      [lookup.model, {}],
+      [lookup.model, { providerId: 'litellm' }],
+    ];
+  }
   for (const [model, options] of attempts) {
     try {
       const result = calcPrice(packageUsage, model, { ...options, timestamp: lookup.at });

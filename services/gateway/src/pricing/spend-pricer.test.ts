@@ -87,6 +87,17 @@ describe('SpendPricer', () => {
     assert.equal(byGroup.spend, '0.002000000000');
   });
 
+  it('prices by the provider LiteLLM names, and not a self-hosted model from a public list', () => {
+    assert.equal(pricer.price(request('gpt-4o', 'azure')).spend_source, SPEND_SOURCE_PRICE_MAP);
+    assert.equal(pricer.price(request('gemini-1.5-pro', 'vertex_ai')).spend_source, SPEND_SOURCE_PRICE_MAP);
+    assert.equal(
+      pricer.price(request('anthropic/claude-3-5-sonnet-20240620', 'anthropic')).spend,
+      '0.008100000000',
+    );
+    assert.equal(pricer.price(request('gpt-4o', 'hosted_vllm')).spend_source, 'unpriced');
+    assert.equal(pricer.price(request('claude-3-5-sonnet-20240620', 'openai')).spend_source, 'unpriced');
+  });
+
   it('counts an unknown model at 0, flagged unpriced', () => {
     assert.deepEqual(pricer.price(request('no-such-model-xyz', 'nowhere')), {
       spend: '0.000000000000',
