@@ -6,6 +6,7 @@ import { formatSpend, spendToUnits } from '@spend-ledger/contract';
 import { createKafka, ensureTopics } from '@spend-ledger/kafka';
 import type { RunningService } from '@spend-ledger/platform';
 import {
+  aSpendEvent,
   aSpendLogRow,
   aStandardLoggingPayload,
   litellmKeyHash,
@@ -265,6 +266,27 @@ describe('LiteLLM ingest: generic_api and SPEND_LOGS_URL through the real gatewa
     );
     const byPath = await p.get<{ timestamp: string }>(`/v1/logs/${pathTokenRow.request_id as string}`);
     assert.equal(byPath.body.timestamp, '2025-01-24T09:20:46.847Z');
+  });
+
+  it('prices a /v1/events event that arrives without a cost the same way', async () => {
+    const event = {
+      ...aSpendEvent({
+        model: 'gpt-4o-mini',
+        provider: 'openai',
+        prompt_tokens: 1000,
+        completion_tokens: 100,
+      }),
+      spend: null,
+    };
+    assert.equal((await p.post(event)).status, 202);
+    const log = await waitUntil(
+      async () => {
+        const r = await p.get<{ spend: string }>(`/v1/logs/${event.request_id}`);
+        return r.status === 200 ? r.body : undefined;
+      },
+      { description: 'the priced event to reach the ledger' },
+    );
+    assert.equal(log.spend, '0.000210000000');
   });
 
   it('refuses a missing or wrong token with 401, in the header or in the path', async () => {
