@@ -17,10 +17,12 @@ export {
 } from './envelope.ts';
 export {
   canonicalSpend,
+  divideHalfEven,
   formatSpend,
   MAX_EVENT_SPEND_USD,
   type ParsedSpend,
   parseSpend,
+  roundSpend,
   SPEND_SCALE,
   SpendSum,
   spendToUnits,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatSpend, parseSpend, SpendSum, spendToUnits } from './money.ts';
+import { divideHalfEven, formatSpend, parseSpend, roundSpend, SpendSum, spendToUnits } from './money.ts';
 
 const units = (v: string | number) => {
   const r = parseSpend(v);
@@ -98,5 +98,42 @@ describe('SpendSum', () => {
 describe('spendToUnits', () => {
   it('reads ledger sums beyond one event’s cap', () => {
     assert.equal(spendToUnits('123456789012345.000000000001'), 123_456_789_012_345_000_000_000_001n);
+  });
+});
+
+describe('roundSpend', () => {
+  const rounded = (v: string | number) => {
+    const r = roundSpend(v);
+    assert.ok(r.ok, `expected ${v} to round`);
+    return formatSpend(r.units);
+  };
+
+  it('rounds float noise past the 12th decimal away', () => {
+    assert.equal(rounded(0.00022500000000000002), '0.000225000000');
+    assert.equal(rounded(0.1 + 0.2), '0.300000000000');
+    assert.equal(rounded(1.5e-13), '0.000000000000');
+    assert.equal(rounded('0.0000000000016'), '0.000000000002');
+  });
+
+  it('rounds half to even on the 13th decimal', () => {
+    assert.equal(rounded('0.0000000000005'), '0.000000000000');
+    assert.equal(rounded('0.0000000000015'), '0.000000000002');
+    assert.equal(rounded('0.0000000000025'), '0.000000000002');
+    assert.equal(rounded('0.00000000000250001'), '0.000000000003');
+    assert.equal(rounded('1.9999999999995'), '2.000000000000');
+  });
+
+  it('keeps exact amounts exact and refuses what parseSpend refuses for other reasons', () => {
+    assert.equal(rounded('12.5'), '12.500000000000');
+    for (const bad of ['-0.1', 'abc', '1e10', Number.NaN]) assert.equal(roundSpend(bad).ok, false);
+  });
+});
+
+describe('divideHalfEven', () => {
+  it('rounds halves to the even neighbour and the rest to the nearest', () => {
+    assert.deepEqual(
+      [5n, 15n, 25n, 26n, 24n, 0n].map((n) => divideHalfEven(n, 10n)),
+      [0n, 2n, 2n, 3n, 2n, 0n],
+    );
   });
 });

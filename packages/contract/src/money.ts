@@ -47,8 +47,37 @@ export function canonicalSpend(
   return parsed.ok ? { ok: true, text: formatSpend(parsed.units) } : parsed;
 }
 
+/**
+ * Parses a non-negative decimal like parseSpend, but rounds to 12 decimals half-even instead of
+ * refusing more. For senders whose costs are binary floats with noise (LiteLLM's `response_cost`
+ * of `0.00022500000000000002` becomes `0.000225000000`): the noise is far below 10^-12 USD and the
+ * ledger must not refuse a real request for it. A number is read through its shortest round-trip
+ * text, so the rounding applies to the decimal the sender meant, not to the float's binary value.
+ *
+ * @example roundSpend(0.00022500000000000002) // { ok: true, units: 225000000n }
+ * @example roundSpend('0.0000000000005') // { ok: true, units: 0n } (half to even)
+ */
+export function roundSpend(value: string | number): ParsedSpend {
+  const parsed = parseDecimal(value, 'round');
+  if (parsed.ok && parsed.units > MAX_EVENT_UNITS) {
+    return { ok: false, reason: `must not exceed ${MAX_EVENT_SPEND_USD} USD` };
+  }
+  return parsed;
+}
+
+/**
+ * Divides a non-negative bigint by a positive one, rounding half to even: the rounding of every
+ * derived amount (rounded costs, prices per token), so repeated roundings do not drift upwards.
+ */
+export function divideHalfEven(numerator: bigint, denominator: bigint): bigint {
+  const quotient = numerator / denominator;
+  const twice = (numerator % denominator) * 2n;
+  if (twice > denominator || (twice === denominator && quotient % 2n === 1n)) return quotient + 1n;
+  return quotient;
+}
+
 /** A non-negative decimal to exact units, with no upper bound (sums can exceed one event's cap). */
-function parseDecimal(value: string | number): ParsedSpend {
+function parseDecimal(value: string | number, excess: 'refuse' | 'round' = 'refuse'): ParsedSpend {
   if (typeof value === 'number' && !Number.isFinite(value)) return { ok: false, reason: 'must be finite' };
   const text = typeof value === 'number' ? String(value) : value.trim();
   if (text.startsWith('-')) return { ok: false, reason: 'must not be negative' };
@@ -70,7 +99,11 @@ function parseDecimal(value: string | number): ParsedSpend {
   const intPart = digits.slice(0, pointAt) || '0';
   const fracPart = digits.slice(pointAt).replace(/0+$/, '');
   if (fracPart.length > SPEND_SCALE) {
-    return { ok: false, reason: `must have at most ${SPEND_SCALE} decimal places` };
+    if (excess === 'refuse') {
+      return { ok: false, reason: `must have at most ${SPEND_SCALE} decimal places` };
+    }
+    const scale = 10n ** BigInt(fracPart.length - SPEND_SCALE);
+    return { ok: true, units: divideHalfEven(BigInt(intPart + fracPart), scale) };
   }
   return { ok: true, units: BigInt(intPart) * UNIT + BigInt(fracPart.padEnd(SPEND_SCALE, '0') || '0') };
 }

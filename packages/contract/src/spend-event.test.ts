@@ -33,6 +33,12 @@ describe('SpendEventSchema', () => {
     assert.deepEqual(SpendEventSchema.parse(once), once);
   });
 
+  it('accepts an empty api_key: a request made without a virtual key', () => {
+    const event = SpendEventSchema.parse({ ...valid, api_key: '' });
+    assert.equal(event.api_key, '');
+    assert.equal(SpendEventSchema.safeParse({ ...valid, api_key: undefined }).success, false);
+  });
+
   it('drops unknown fields', () => {
     const event = SpendEventSchema.parse({ ...valid, cache_hit: true });
     assert.equal('cache_hit' in event, false);

@@ -61,7 +61,11 @@ export const SpendEventSchema = z
     request_id: text(128).pipe(z.string().min(1)),
     timestamp: dateTime,
     end_time: dateTime.nullish(),
-    api_key: text(256).pipe(z.string().min(1)),
+    /**
+     * The virtual key's hash or alias. `""` means a request made without a virtual key (LiteLLM logs
+     * such requests with an empty api_key): it counts for every other entity, and no key entity.
+     */
+    api_key: text(256),
     user_id: entityId,
     team_id: entityId,
     org_id: entityId,

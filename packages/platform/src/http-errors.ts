@@ -67,7 +67,8 @@ export function errorResponse(c: Context, error: ApiError): Response {
 export function handleErrors(log: Logger): ErrorHandler {
   return (error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
-    log.error({ err: error, requestId: requestIdOf(c), path: c.req.path }, 'unhandled error');
+    // The route pattern, not the raw path: a path can carry a token (/v1/litellm/t/{token}/...).
+    log.error({ err: error, requestId: requestIdOf(c), route: c.req.routePath }, 'unhandled error');
     return errorResponse(
       c,
       new ApiError('INTERNAL', 'internal error; the request id identifies it in the logs'),

@@ -1,4 +1,11 @@
 export { aSpendEvent, uniqueSuffix } from './factories.ts';
+export {
+  aSpendLogRow,
+  aSpendLogsMetadata,
+  aStandardLoggingMetadata,
+  aStandardLoggingPayload,
+  litellmKeyHash,
+} from './litellm-payloads.ts';
 export { createTestDatabase, TEST_DATABASE_SERVER, type TestDatabase } from './test-database.ts';
 export { type WaitOptions, waitUntil } from './wait-until.ts';
 export {

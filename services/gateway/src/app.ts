@@ -2,7 +2,10 @@ import { bearerAuth, handleErrors, handleNotFound, type Logger } from '@spend-le
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { GatewayMetrics } from './metrics.ts';
+import { gatewayOpenApiDocument } from './openapi.ts';
+import type { SpendPricer } from './pricing/spend-pricer.ts';
 import { eventsRoute, type Publisher } from './routes/events.ts';
+import { litellmRoutes } from './routes/litellm.ts';
 
 export interface GatewayAppDeps {
   publisher: Publisher;
@@ -12,7 +15,13 @@ export interface GatewayAppDeps {
   maxBodyBytes: number;
   maxEventsPerRequest: number;
   retryAfterSeconds: number;
+  /** Prices events that arrive without a cost. */
+  pricer: SpendPricer;
+  litellmMaxBodyBytes: number;
 }
+
+/** Paths that carry their token in the path instead of an Authorization header. */
+const PATH_TOKEN_PREFIX = '/v1/litellm/t/';
 
 /**
  * Builds the gateway's public HTTP app from its dependencies; never listens (tests call it
@@ -37,22 +46,27 @@ export function createGatewayApp(deps: GatewayAppDeps): Hono {
       requestCounters.set(key, counter);
     }
     counter.inc();
-    // Success is the hot path: one line per accepted batch at debug; failures at info.
+    // Success is the hot path: one line per accepted batch at debug; failures at info. The route
+    // pattern, never the raw path: /v1/litellm/t/{token}/... carries a secret.
     const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
     if (!deps.log.isLevelEnabled(level)) return;
     deps.log[level](
       {
         requestId: c.get('requestId'),
         method,
-        path: c.req.path,
+        route,
         status,
         ms: performance.now() - started,
       },
       'request',
     );
   });
-  app.use('/v1/*', bearerAuth(deps.ingestTokens));
+  const openApi = gatewayOpenApiDocument();
+  app.get('/openapi.json', (c) => c.json(openApi));
+  const bearer = bearerAuth(deps.ingestTokens);
+  app.use('/v1/*', (c, next) => (c.req.path.startsWith(PATH_TOKEN_PREFIX) ? next() : bearer(c, next)));
   app.route('/v1/events', eventsRoute(deps));
+  app.route('/v1/litellm', litellmRoutes(deps));
   app.onError(handleErrors(deps.log));
   app.notFound(handleNotFound);
   return app;

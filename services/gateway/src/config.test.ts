@@ -27,4 +27,26 @@ describe('gateway config', () => {
     assert.deepEqual(config.kafka.brokers, ['127.0.0.1:9092']);
     assert.equal(config.maxEventsPerRequest, 1000);
   });
+
+  it('reads model price overrides from JSON and refuses bad ones, naming the variable', () => {
+    const base = { LEDGER_INGEST_TOKENS: 'a-token-of-16-chars+' };
+    const config = loadGatewayConfig({
+      ...base,
+      MODEL_PRICE_OVERRIDES: '{"my-model": {"input_mtok": "3", "output_mtok": 12.5}}',
+    });
+    assert.deepEqual(config.modelPriceOverrides, { 'my-model': { input_mtok: '3', output_mtok: 12.5 } });
+    assert.deepEqual(loadGatewayConfig(base).modelPriceOverrides, {});
+    for (const bad of [
+      '{"m": {"input_mtok": "-1", "output_mtok": 1}}',
+      '{"m": {"input_mtok": 1}}',
+      '{nope',
+      '/no/such/file.json',
+    ]) {
+      assert.throws(
+        () => loadGatewayConfig({ ...base, MODEL_PRICE_OVERRIDES: bad }),
+        (e: unknown) => e instanceof ConfigError && e.message.includes('MODEL_PRICE_OVERRIDES'),
+        bad,
+      );
+    }
+  });
 });

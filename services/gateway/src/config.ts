@@ -1,5 +1,6 @@
 import { csv, flag, kafkaBrokers, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
 import { z } from 'zod';
+import { modelPriceOverrides } from './pricing/price-overrides-config.ts';
 
 export const GatewayConfigSchema = z
   .object({
@@ -24,6 +25,13 @@ export const GatewayConfigSchema = z
     /** Largest request body accepted, in bytes. */
     MAX_BODY_BYTES: positiveInt(5 * 1024 * 1024),
     MAX_EVENTS_PER_REQUEST: positiveInt(1_000),
+    /**
+     * Largest body on the LiteLLM endpoints, in bytes: StandardLoggingPayloads carry the messages and
+     * the response, and LiteLLM sends up to 512 of them at once; a 413 there loses the batch.
+     */
+    LITELLM_MAX_BODY_BYTES: positiveInt(32 * 1024 * 1024),
+    /** Operator prices by model (JSON, or a JSON file's path) for events that arrive without a cost. */
+    MODEL_PRICE_OVERRIDES: modelPriceOverrides(),
     /** A publish not acknowledged by Kafka within this time answers 503. */
     PUBLISH_ACK_TIMEOUT_MS: positiveInt(5_000),
     /** Idempotent Kafka producers side by side, each with one produce request in flight. */
@@ -52,6 +60,8 @@ export const GatewayConfigSchema = z
     createTopics: env.CREATE_TOPICS,
     maxBodyBytes: env.MAX_BODY_BYTES,
     maxEventsPerRequest: env.MAX_EVENTS_PER_REQUEST,
+    litellmMaxBodyBytes: env.LITELLM_MAX_BODY_BYTES,
+    modelPriceOverrides: env.MODEL_PRICE_OVERRIDES,
     publishAckTimeoutMs: env.PUBLISH_ACK_TIMEOUT_MS,
     producers: env.GATEWAY_PRODUCERS,
     lingerMs: env.PUBLISH_LINGER_MS,

@@ -6,6 +6,8 @@ export interface GatewayMetrics {
   publishFailures: Counter;
   publishSeconds: Histogram;
   httpRequests: Counter<'method' | 'route' | 'status'>;
+  /** Events that arrived without a cost, by how they were priced (price-map, price-override, unpriced). */
+  eventsPriced: Counter<'source'>;
 }
 
 export function createGatewayMetrics(registry: Registry): GatewayMetrics {
@@ -35,6 +37,12 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       name: 'gateway_http_requests_total',
       help: 'HTTP requests by route and status',
       labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
+    eventsPriced: new Counter({
+      name: 'gateway_events_priced_total',
+      help: 'Events that arrived without a cost, by source of the price; source="unpriced" were counted at 0',
+      labelNames: ['source'],
       registers: [registry],
     }),
   };

@@ -13,6 +13,7 @@ import {
 import { createGatewayApp } from './app.ts';
 import type { GatewayConfig } from './config.ts';
 import { createGatewayMetrics } from './metrics.ts';
+import { SpendPricer } from './pricing/spend-pricer.ts';
 
 /** Events of one produce request bound for one partition travel as one v2 envelope record. */
 const ENVELOPE_RECORDS: CoalescingOptions = {
@@ -42,6 +43,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const app = createGatewayApp({
     ...config,
     publisher: producer,
+    pricer: new SpendPricer(config.modelPriceOverrides),
     log,
     metrics,
   });

@@ -1,33 +1,15 @@
-import { CONTRACT_VERSION, parseSpendEventBatch, type SpendEvent } from '@spend-ledger/contract';
-import { type OutgoingMessage, PublishError } from '@spend-ledger/kafka';
 import { ApiError, type Logger } from '@spend-ledger/platform';
 import { Hono } from 'hono';
 import { parseJsonBody, readBody } from '../json-body.ts';
-import type { GatewayMetrics } from '../metrics.ts';
+import { type PublishDeps, publishEvents } from '../publish-events.ts';
+import { checkBatchSize, invalidBatch, type ValidateDeps, validateEvents } from '../validate-events.ts';
 
-export interface Publisher {
-  publish(messages: OutgoingMessage[]): Promise<void>;
-}
+export type { Publisher } from '../publish-events.ts';
 
-export interface EventsRouteDeps {
-  publisher: Publisher;
+export interface EventsRouteDeps extends PublishDeps, ValidateDeps {
   log: Logger;
-  metrics: GatewayMetrics;
   maxBodyBytes: number;
-  maxEventsPerRequest: number;
-  retryAfterSeconds: number;
 }
-
-/**
- * The message key is the api key: it spreads load across partitions and keeps one key's events in
- * one partition, so one writer at a time owns that key's rows.
- */
-const HEADERS = Object.freeze({ 'contract-version': CONTRACT_VERSION });
-const toMessage = (event: SpendEvent): OutgoingMessage => ({
-  key: event.api_key,
-  value: JSON.stringify(event),
-  headers: HEADERS,
-});
 
 const JSON_TYPE = /^application\/json\b/i;
 
@@ -43,42 +25,16 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
     }
     const body = parseJsonBody(await readBody(c, deps.maxBodyBytes));
     const items = Array.isArray(body) ? body : [body];
-    if (items.length === 0) {
-      throw new ApiError('VALIDATION_FAILED', 'the batch is empty', [
-        { field: '(body)', message: 'no events' },
-      ]);
-    }
-    if (items.length > deps.maxEventsPerRequest) {
-      throw new ApiError('VALIDATION_FAILED', `at most ${deps.maxEventsPerRequest} events per request`, [
-        { field: '(body)', message: `got ${items.length} events` },
-      ]);
-    }
-    const parsed = parseSpendEventBatch(items);
+    checkBatchSize(items.length, deps.maxEventsPerRequest);
+    const parsed = validateEvents(items, deps);
     if (!parsed.ok) {
-      deps.metrics.eventsRejected.inc(items.length);
-      const bad = new Set(parsed.issues.map((i) => i.index)).size;
-      throw new ApiError(
-        'VALIDATION_FAILED',
-        `${bad} of ${items.length} events are invalid; nothing was accepted`,
+      throw invalidBatch(
         parsed.issues.map((i) => ({ index: i.index, field: i.field, message: i.message })),
+        items.length,
+        deps.metrics,
       );
     }
-    const stopTimer = deps.metrics.publishSeconds.startTimer();
-    try {
-      await deps.publisher.publish(parsed.events.map(toMessage));
-    } catch (error) {
-      if (!(error instanceof PublishError)) throw error;
-      deps.metrics.publishFailures.inc();
-      throw new ApiError(
-        'UNAVAILABLE',
-        'the event log is unavailable; nothing was accepted, retry with the same request_ids',
-        undefined,
-        deps.retryAfterSeconds,
-      );
-    } finally {
-      stopTimer();
-    }
-    deps.metrics.eventsAccepted.inc(parsed.events.length);
+    await publishEvents(deps, parsed.events);
     return c.json({ accepted: parsed.events.length }, 202);
   });
   return app;
