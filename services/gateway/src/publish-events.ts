@@ -15,11 +15,15 @@ export interface PublishDeps {
 
 /**
  * The message key is the api key: it spreads load across partitions and keeps one key's events in
- * one partition, so one writer at a time owns that key's rows.
+ * one partition, so one writer at a time owns that key's rows. An event without a key (LiteLLM's
+ * requests made without a virtual key, api_key "") is keyed by its request_id instead: keyed by ""
+ * all such traffic would pile onto one partition, while a retry of the same request still lands
+ * where its first copy did.
  */
 const HEADERS = Object.freeze({ 'contract-version': CONTRACT_VERSION });
+export const partitionKey = (event: SpendEvent): string => event.api_key || `request:${event.request_id}`;
 const toMessage = (event: SpendEvent): OutgoingMessage => ({
-  key: event.api_key,
+  key: partitionKey(event),
   value: JSON.stringify(event),
   headers: HEADERS,
 });
