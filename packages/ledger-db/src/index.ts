@@ -28,10 +28,25 @@ export {
 } from './reconcile.ts';
 export { reconcileCommand } from './reconcile-command.ts';
 export * as schema from './schema/index.ts';
+export {
+  type MaintenanceOptions,
+  type MaintenanceResult,
+  maintainSpendLogs,
+} from './spend-log-maintenance.ts';
+export {
+  addDays,
+  daysBetween,
+  dropSpendLogPartition,
+  ensureSpendLogPartitions,
+  listSpendLogPartitions,
+  partitionName,
+  utcDay,
+} from './spend-log-partitions.ts';
 export { tokenCommand } from './token-command.ts';
 export {
   conflictOf,
   type PreparedSpendBatch,
+  type PrepareOptions,
   prepareSpendBatch,
   type RequestIdConflict,
   type WriteSpendResult,

@@ -40,6 +40,10 @@ export const WriterConfigSchema = z
     WRITER_WRITE_TIMEOUT_MS: positiveInt(30_000),
     /** Request_ids remembered to drop retried copies before a write (~100 bytes each; 0 = off). */
     WRITER_RECENT_REQUEST_IDS: z.coerce.number().int().min(0).default(200_000),
+    /** spend_logs partitions are made this many UTC days ahead (plus yesterday and today). */
+    SPEND_LOGS_PARTITIONS_AHEAD_DAYS: positiveInt(7),
+    /** How often the writer runs its spend_logs upkeep (partitions ahead, retention). */
+    SPEND_LOGS_UPKEEP_INTERVAL_MS: positiveInt(3_600_000),
     /** Health, readiness and metrics endpoint. */
     WRITER_HOST: z.string().default('127.0.0.1'),
     WRITER_PORT: port(8082),
@@ -64,6 +68,10 @@ export const WriterConfigSchema = z
     retry: { initialMs: env.WRITER_RETRY_INITIAL_MS, maxMs: env.WRITER_RETRY_MAX_MS },
     writeTimeoutMs: env.WRITER_WRITE_TIMEOUT_MS,
     recentRequestIds: env.WRITER_RECENT_REQUEST_IDS,
+    spendLogs: {
+      aheadDays: env.SPEND_LOGS_PARTITIONS_AHEAD_DAYS,
+      upkeepIntervalMs: env.SPEND_LOGS_UPKEEP_INTERVAL_MS,
+    },
     host: env.WRITER_HOST,
     port: env.WRITER_PORT,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

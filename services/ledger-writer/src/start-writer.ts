@@ -20,6 +20,7 @@ import type { WriterConfig } from './config.ts';
 import { LedgerConnection } from './ledger-connection.ts';
 import { LedgerHealth } from './ledger-health.ts';
 import { createWriterMetrics } from './metrics.ts';
+import { startSpendLogUpkeep } from './spend-log-upkeep.ts';
 import { createSpendSink } from './spend-sink.ts';
 
 /**
@@ -45,6 +46,11 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
     log: log.child({ component: 'dead-letter' }),
   });
   await deadLetters.connect();
+  const upkeep = startSpendLogUpkeep(
+    () => ledger.db,
+    { aheadDays: config.spendLogs.aheadDays, intervalMs: config.spendLogs.upkeepIntervalMs },
+    log.child({ component: 'spend-logs-upkeep' }),
+  );
 
   let joined = false;
   const sink = createSpendSink({
@@ -95,6 +101,7 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
       name: 'stop consumer: flush and commit the window (or abandon it), leave the group',
       run: () => consumer.stop(),
     },
+    { name: 'stop spend_logs upkeep', run: () => upkeep.stop() },
     { name: 'disconnect dead-letter producer', run: () => deadLetters.disconnect() },
     { name: 'close database pool', run: () => ledger.close() },
     { name: 'close health server', run: http.close },

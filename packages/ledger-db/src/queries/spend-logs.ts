@@ -31,10 +31,17 @@ const logColumns = sql.raw(`request_id, ${iso('"timestamp"')} as "timestamp", ${
   api_key, user_id, team_id, org_id, end_user_id, tags, model, model_group, provider, prompt_tokens,
   completion_tokens, cache_read_input_tokens, cache_creation_input_tokens, spend::text as spend, spend_source, status, metadata, ${iso('ingested_at')} as ingested_at`);
 
-/** The stored event for one request_id, or null. Timestamps as ISO 8601 UTC. */
+/**
+ * The stored event for one request_id, or null (unknown, or its day archived). Timestamps as ISO
+ * 8601 UTC. spend_logs is partitioned by time and has no index on request_id alone: request_ids
+ * gives the event's timestamp, which prunes to one partition and probes its ("timestamp",
+ * request_id) index.
+ */
 export async function getSpendLog(db: LedgerDb, requestId: string): Promise<StoredSpendLog | null> {
   const rows = await db.execute<StoredSpendLog>(
-    sql`select ${logColumns} from spend_logs where request_id = ${requestId}`,
+    sql`select ${logColumns} from spend_logs
+      where "timestamp" = (select "timestamp" from request_ids where request_id = ${requestId})
+        and request_id = ${requestId}`,
   );
   return rows[0] ?? null;
 }
