@@ -7,6 +7,17 @@ export {
   spendHour,
   type TotalDelta,
 } from './aggregate.ts';
+export { archiveCommand, archiveRange, restoreRange } from './archive-command.ts';
+export {
+  type ArchiveSettings,
+  type ArchiveStore,
+  archiveKeys,
+  archiveSettingsFromEnv,
+  createArchiveStore,
+  LocalArchiveStore,
+  S3ArchiveStore,
+  s3ObjectKey,
+} from './archive-store.ts';
 export {
   createLedgerDb,
   type LedgerDb,
@@ -23,11 +34,13 @@ export {
   type Difference,
   type ExpectedTotals,
   METRICS,
+  type ReconcileOptions,
   type ReconcileReport,
   reconcileLedger,
 } from './reconcile.ts';
 export { reconcileCommand } from './reconcile-command.ts';
 export * as schema from './schema/index.ts';
+export { type ArchiveManifest, archiveDay, readManifest, restoreDay } from './spend-log-archive.ts';
 export {
   type MaintenanceOptions,
   type MaintenanceResult,

@@ -1,3 +1,4 @@
+import { archiveSettingsFromEnv } from '@spend-ledger/ledger-db';
 import {
   databaseUrl,
   flag,
@@ -8,6 +9,13 @@ import {
   positiveInt,
 } from '@spend-ledger/platform';
 import { z } from 'zod';
+
+/** A positive whole number of days, or absent (unset or empty): the feature is off. */
+const optionalDays = () =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().int().positive().optional(),
+  );
 
 export const WriterConfigSchema = z
   .object({
@@ -44,11 +52,54 @@ export const WriterConfigSchema = z
     SPEND_LOGS_PARTITIONS_AHEAD_DAYS: positiveInt(7),
     /** How often the writer runs its spend_logs upkeep (partitions ahead, retention). */
     SPEND_LOGS_UPKEEP_INTERVAL_MS: positiveInt(3_600_000),
+    /**
+     * LiteLLM's setting: aggregates only. request_ids (the dedupe record) is still written; no
+     * per-request rows, so /v1/logs answers SPEND_LOGS_DISABLED.
+     */
+    DISABLE_SPEND_LOGS: flag(false),
+    /** Days of per-request rows kept; older day partitions are archived (if configured), then dropped. */
+    SPEND_LOGS_RETENTION_DAYS: optionalDays(),
+    /**
+     * Events older than this (by their timestamp) go to the dead-letter topic: their day may be
+     * archived and dropped. Defaults to SPEND_LOGS_RETENTION_DAYS - 1 when a retention is set.
+     */
+    MAX_EVENT_AGE_DAYS: optionalDays(),
+    /** Archive of old days: a local directory, or an S3-compatible bucket (not both). */
+    ARCHIVE_DIR: z.string().optional(),
+    ARCHIVE_S3_BUCKET: z.string().optional(),
+    ARCHIVE_S3_PREFIX: z.string().optional(),
+    ARCHIVE_S3_ENDPOINT: z.string().url().optional(),
+    ARCHIVE_S3_REGION: z.string().optional(),
     /** Health, readiness and metrics endpoint. */
     WRITER_HOST: z.string().default('127.0.0.1'),
     WRITER_PORT: port(8082),
     SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
     LOG_LEVEL: logLevel(),
+  })
+  .superRefine((env, ctx) => {
+    const retention = env.SPEND_LOGS_RETENTION_DAYS;
+    if (retention !== undefined && retention < 2)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SPEND_LOGS_RETENTION_DAYS'],
+        message: 'must be at least 2 days',
+      });
+    if (
+      retention !== undefined &&
+      env.MAX_EVENT_AGE_DAYS !== undefined &&
+      env.MAX_EVENT_AGE_DAYS >= retention
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAX_EVENT_AGE_DAYS'],
+        message: 'must be less than SPEND_LOGS_RETENTION_DAYS (a late event must never reach a dropped day)',
+      });
+    if (env.ARCHIVE_DIR?.trim() && env.ARCHIVE_S3_BUCKET?.trim())
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ARCHIVE_DIR'],
+        message: 'set ARCHIVE_DIR or ARCHIVE_S3_BUCKET, not both',
+      });
   })
   .transform((env) => ({
     databaseUrl: env.DATABASE_URL,
@@ -69,9 +120,21 @@ export const WriterConfigSchema = z
     writeTimeoutMs: env.WRITER_WRITE_TIMEOUT_MS,
     recentRequestIds: env.WRITER_RECENT_REQUEST_IDS,
     spendLogs: {
+      enabled: !env.DISABLE_SPEND_LOGS,
       aheadDays: env.SPEND_LOGS_PARTITIONS_AHEAD_DAYS,
       upkeepIntervalMs: env.SPEND_LOGS_UPKEEP_INTERVAL_MS,
+      retentionDays: env.SPEND_LOGS_RETENTION_DAYS,
+      archive: archiveSettingsFromEnv({
+        ARCHIVE_DIR: env.ARCHIVE_DIR,
+        ARCHIVE_S3_BUCKET: env.ARCHIVE_S3_BUCKET,
+        ARCHIVE_S3_PREFIX: env.ARCHIVE_S3_PREFIX,
+        ARCHIVE_S3_ENDPOINT: env.ARCHIVE_S3_ENDPOINT,
+        ARCHIVE_S3_REGION: env.ARCHIVE_S3_REGION,
+      }),
     },
+    maxEventAgeDays:
+      env.MAX_EVENT_AGE_DAYS ??
+      (env.SPEND_LOGS_RETENTION_DAYS === undefined ? undefined : env.SPEND_LOGS_RETENTION_DAYS - 1),
     host: env.WRITER_HOST,
     port: env.WRITER_PORT,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -15,7 +15,10 @@ export interface DecodedBatch {
  * Decodes and re-validates each message with the contract: the topic may hold messages that did
  * not come through the gateway (another producer, an older gateway, a hand-made test message).
  */
-export function decodeMessages(messages: readonly KafkaMessage[]): DecodedBatch {
+export function decodeMessages(
+  messages: readonly KafkaMessage[],
+  oldest?: { ms: number; days: number },
+): DecodedBatch {
   const events: SpendEvent[] = [];
   const poison: PoisonMessage[] = [];
   for (const message of messages) {
@@ -31,8 +34,16 @@ export function decodeMessages(messages: readonly KafkaMessage[]): DecodedBatch 
       continue;
     }
     const result = SpendEventSchema.safeParse(json);
-    if (result.success) events.push(result.data);
-    else {
+    if (result.success) {
+      // MAX_EVENT_AGE_DAYS: an event this late may belong to a day already archived and dropped; it
+      // must not recreate that day's partition or be counted beside its archive.
+      if (oldest && Date.parse(result.data.timestamp) < oldest.ms)
+        poison.push({
+          message,
+          reason: `event too old: timestamp ${result.data.timestamp} is more than MAX_EVENT_AGE_DAYS (${oldest.days}) days ago`,
+        });
+      else events.push(result.data);
+    } else {
       const first = result.error.issues.slice(0, 5);
       poison.push({
         message,

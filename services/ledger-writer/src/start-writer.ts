@@ -5,7 +5,7 @@ import {
   ensureTopics,
   getConsumerLag,
 } from '@spend-ledger/kafka';
-import { pingLedgerDb } from '@spend-ledger/ledger-db';
+import { createArchiveStore, pingLedgerDb } from '@spend-ledger/ledger-db';
 import {
   createMetricsRegistry,
   type Logger,
@@ -48,7 +48,12 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
   await deadLetters.connect();
   const upkeep = startSpendLogUpkeep(
     () => ledger.db,
-    { aheadDays: config.spendLogs.aheadDays, intervalMs: config.spendLogs.upkeepIntervalMs },
+    {
+      aheadDays: config.spendLogs.aheadDays,
+      intervalMs: config.spendLogs.upkeepIntervalMs,
+      retentionDays: config.spendLogs.retentionDays,
+      archive: createArchiveStore(config.spendLogs.archive),
+    },
     log.child({ component: 'spend-logs-upkeep' }),
   );
 
@@ -57,6 +62,8 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
     ledger,
     writeTimeoutMs: config.writeTimeoutMs,
     recentRequestIds: config.recentRequestIds,
+    spendLogs: config.spendLogs.enabled,
+    maxEventAgeDays: config.maxEventAgeDays,
     deadLetters,
     log: log.child({ component: 'sink' }),
     metrics,
