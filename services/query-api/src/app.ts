@@ -16,6 +16,7 @@ import { logRoutes } from './routes/logs.ts';
 import { reportRoutes } from './routes/report.ts';
 import { spendRoutes } from './routes/spend.ts';
 import { uiRoutes } from './routes/ui.ts';
+import { refuseWhatNeedsSpendLogs } from './spend-logs-disabled.ts';
 
 export interface QueryAppDeps {
   db: LedgerDb;
@@ -24,6 +25,8 @@ export interface QueryAppDeps {
   log: Logger;
   registry: Registry;
   maxRangeDays: number;
+  /** false under DISABLE_SPEND_LOGS (default true): see spend-logs-disabled.ts. */
+  spendLogs?: boolean;
   isReady: () => Promise<boolean>;
   isShuttingDown: () => boolean;
   /** The built dashboard served under /ui (default: services/query-api/ui/dist). */
@@ -89,6 +92,7 @@ export function createQueryApp(deps: QueryAppDeps) {
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Spend Ledger API' }));
   app.route('/ui', uiRoutes({ dir: deps.uiDir }));
   app.use('/v1/*', authenticate(deps));
+  if (deps.spendLogs === false) app.use('/v1/*', refuseWhatNeedsSpendLogs());
   app.route('/v1/spend', spendRoutes(deps));
   app.route('/v1/report', reportRoutes(deps));
   app.route('/v1/logs', logRoutes(deps));
