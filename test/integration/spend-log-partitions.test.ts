@@ -10,9 +10,12 @@ import {
   ensureDatabase,
   getSpendLog,
   listSpendLogPartitions,
+  listSpendLogs,
   MIGRATIONS_FOLDER,
   maintainSpendLogs,
   migrateLedger,
+  type SpendLogCursor,
+  type SpendLogFilter,
   writeSpendBatch,
 } from '@spend-ledger/ledger-db';
 import {
@@ -136,5 +139,59 @@ describe('migration 0007 converts an existing spend_logs', () => {
       status: 'failure',
     });
     assert.equal((await writeSpendBatch(handle.db, [redelivered])).written, 0);
+  });
+});
+
+describe('log pages across day partitions', () => {
+  let t: TestDatabase;
+  const stamps = [
+    '2024-02-29T12:00:00.000Z',
+    '2025-06-01T00:00:00.000Z',
+    '2026-10-15T08:00:00.000Z',
+    '2026-11-20T23:59:59.999Z',
+    '2026-11-27T10:00:00.000Z',
+    '2026-11-27T10:00:00.000Z',
+    '2026-11-28T00:00:00.000Z',
+  ];
+  const events = stamps.map((timestamp, i) =>
+    parse({ timestamp, request_id: `page-${i}`, team_id: 'pages' }),
+  );
+  before(async () => {
+    t = await createTestDatabase();
+    await writeSpendBatch(t.db, events);
+    // Partitions far ahead and between, all empty: the windows must step over them.
+    await maintainSpendLogs(t.db, { aheadDays: 30, now: new Date() });
+  });
+  after(async () => {
+    await t?.drop();
+  });
+
+  const all = async (filter: SpendLogFilter, limit: number) => {
+    const ids: string[] = [];
+    let after: SpendLogCursor | undefined;
+    for (let pages = 0; pages < 20; pages++) {
+      const page = await listSpendLogs(t.db, { filter, limit, ...(after ? { after } : {}) });
+      ids.push(...page.logs.map((l) => l.request_id));
+      if (!page.next) return ids;
+      after = page.next;
+    }
+    throw new Error('too many pages');
+  };
+
+  it('pages newest first over days years apart, without gaps or repeats, at any page size', async () => {
+    const newestFirst = ['page-6', 'page-5', 'page-4', 'page-3', 'page-2', 'page-1', 'page-0'];
+    for (const limit of [1, 2, 3, 7, 50])
+      assert.deepEqual(await all({ teamId: 'pages' }, limit), newestFirst);
+    assert.deepEqual(await all({}, 2), newestFirst);
+  });
+
+  it('keeps start_time (inclusive) and end_time (exclusive) exact across windows', async () => {
+    assert.deepEqual(await all({ startTime: '2025-06-01T00:00:00Z', endTime: '2026-11-27T10:00:00Z' }, 1), [
+      'page-3',
+      'page-2',
+      'page-1',
+    ]);
+    assert.deepEqual(await all({ endTime: '2024-03-01T00:00:00+05:00' }, 2), ['page-0']);
+    assert.deepEqual(await all({ startTime: '2030-01-01T00:00:00Z' }, 2), []);
   });
 });
