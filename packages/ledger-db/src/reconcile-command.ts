@@ -42,7 +42,12 @@ export async function reconcileCommand(
   const url = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/spend_ledger';
   const handle = createLedgerDb(url, { maxConnections: 1, applicationName: 'spend-ledger-reconcile' });
   try {
-    const report = await reconcileLedger(handle.db, expected, { ...range, archive, spendLogs });
+    const started = Date.now();
+    const onCheck = (check: string, done: number, of: number) =>
+      process.stderr.write(
+        `reconcile: ${done}/${of} checks, ${check} done, ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
+      );
+    const report = await reconcileLedger(handle.db, expected, { ...range, archive, spendLogs, onCheck });
     if (values.json) {
       console.log(JSON.stringify(report, null, 2));
     } else {

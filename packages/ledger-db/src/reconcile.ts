@@ -48,6 +48,8 @@ export interface ReconcileOptions {
   archive?: ArchiveStore | null;
   /** false under DISABLE_SPEND_LOGS: there are no per-request rows to compare. */
   spendLogs?: boolean;
+  /** Called as each check finishes (the command prints it to stderr: long runs show progress). */
+  onCheck?: (check: string, done: number, of: number) => void;
 }
 
 // Per-request rows expanded to one row per entity they are booked against: the same mapping as
@@ -192,6 +194,7 @@ export async function reconcileLedger(
           coalesce(l.day, r.day)::text as day, ${metricsAsText('l')}, ${metricsAsText('r')}
         from l full join r using (entity_type, entity_id, day)
         where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
+      options.onCheck?.('logs-vs-daily', 1, 4);
       const logsVsRollup = !spendLogs
         ? []
         : await tx.execute<Row>(sql`
@@ -203,6 +206,7 @@ export async function reconcileLedger(
           coalesce(l.day, r.day)::text as day, ${metricsAsText('l')}, ${metricsAsText('r')}
         from l full join r using (entity_type, entity_id, day)
         where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
+      options.onCheck?.('logs-vs-rollup', 2, 4);
       const dailyVsTotals = ranged
         ? []
         : await tx.execute<Row>(sql`
@@ -213,6 +217,7 @@ export async function reconcileLedger(
           ${metricsAsText('l')}, ${metricsAsText('r')}
         from l full join r using (entity_type, entity_id)
         where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
+      options.onCheck?.('daily-vs-totals', 3, 4);
       const counts = await tx.execute<{
         daily: string;
         rollup: string;
@@ -230,6 +235,7 @@ export async function reconcileLedger(
         ...toDifferences('daily-vs-totals', dailyVsTotals),
       ];
       if (gone.archived.length > 0) {
+        options.onCheck?.(`${gone.archived.length} archived days`, 4, 4);
         const proxy = await tx.execute<Row>(sql`
           select day::text as day, ${sql.raw(METRICS.map((m) => `${m}::text as ${m}`).join(', '))} from daily_rollup
           where dimension = 'proxy' and day = any(${`{${gone.archived.map((a) => a.day).join(',')}}`}::date[])`);
