@@ -20,7 +20,7 @@ CREATE TABLE "request_ids" (
 );
 --> statement-breakpoint
 INSERT INTO "request_ids" ("request_id", "timestamp", "content_digest")
-  SELECT "request_id", "timestamp", "content_digest" FROM "spend_logs" ORDER BY "request_id";
+  SELECT "request_id", "timestamp", "content_digest" FROM "spend_logs" ORDER BY "timestamp";
 --> statement-breakpoint
 ALTER TABLE "spend_logs" RENAME TO "spend_logs_unpartitioned";
 --> statement-breakpoint

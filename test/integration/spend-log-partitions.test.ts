@@ -77,6 +77,37 @@ describe('spend_logs day partitions', () => {
   });
 });
 
+describe('DEDUPE_RETENTION_DAYS', () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase();
+  });
+  after(async () => {
+    await t?.drop();
+  });
+
+  it('deletes the dedupe records of events before the cutoff day only, and nothing else', async () => {
+    const old = [
+      parse({ timestamp: '2026-01-09T23:59:59.999Z' }),
+      parse({ timestamp: '2025-05-01T00:00:00Z' }),
+    ];
+    const kept = [parse({ timestamp: '2026-01-10T00:00:00Z' }), parse({ timestamp: '2026-03-01T00:00:00Z' })];
+    await writeSpendBatch(t.db, [...old, ...kept]);
+    const now = new Date('2026-03-01T12:00:00Z');
+    const result = await maintainSpendLogs(t.db, { aheadDays: 1, dedupeRetentionDays: 50, now });
+    assert.equal(result.prunedRequestIds, 2);
+    const ids = await t.db.execute<{ request_id: string }>(sql`select request_id from request_ids`);
+    assert.deepEqual(ids.map((r) => r.request_id).sort(), kept.map((e) => e.request_id).sort());
+    // The rows and aggregates are not touched: only the dedupe record ages out.
+    const rows = await t.db.execute<{ n: number }>(sql`select count(*)::int as n from spend_logs`);
+    assert.equal(rows[0]?.n, 4);
+    assert.equal(
+      (await maintainSpendLogs(t.db, { aheadDays: 1, dedupeRetentionDays: 50, now })).prunedRequestIds,
+      0,
+    );
+  });
+});
+
 describe('migration 0007 converts an existing spend_logs', () => {
   const url = `${TEST_DATABASE_SERVER}/ledger_test_${uniqueSuffix()}`;
   let folder = '';

@@ -18,6 +18,12 @@ export interface MaintenanceOptions {
    * (after archiving, when `archive` is set). Undefined keeps every day.
    */
   retentionDays?: number;
+  /**
+   * DEDUPE_RETENTION_DAYS: request_ids of events older than today minus this many days are deleted.
+   * Undefined keeps them for ever. The writer's config keeps it above MAX_EVENT_AGE_DAYS (an
+   * accepted event always finds its earlier copies) and at least SPEND_LOGS_RETENTION_DAYS.
+   */
+  dedupeRetentionDays?: number;
   /** Where days are archived before they are dropped; null or absent: dropped unarchived. */
   archive?: ArchiveStore | null;
   /** The clock; tests pass their own. */
@@ -31,6 +37,8 @@ export interface MaintenanceResult {
   archived: string[];
   /** Days whose partitions were dropped by this run. */
   dropped: string[];
+  /** request_ids deleted by DEDUPE_RETENTION_DAYS in this run. */
+  prunedRequestIds: number;
 }
 
 /**
@@ -46,12 +54,17 @@ export async function maintainSpendLogs(
 ): Promise<MaintenanceResult> {
   const today = utcDay(options.now);
   const created = await ensureSpendLogPartitions(db, addDays(today, -1), addDays(today, options.aheadDays));
-  const result: MaintenanceResult = { created, archived: [], dropped: [] };
-  if (options.retentionDays === undefined) return result;
-  const cutoff = addDays(today, -options.retentionDays);
-  const old = (await listSpendLogPartitions(db)).filter((day) => day < cutoff);
-  if (old.length === 0) return result;
+  const result: MaintenanceResult = { created, archived: [], dropped: [], prunedRequestIds: 0 };
+  const old =
+    options.retentionDays === undefined
+      ? []
+      : (await listSpendLogPartitions(db)).filter(
+          (day) => day < addDays(today, -(options.retentionDays ?? 0)),
+        );
+  if (old.length === 0 && options.dedupeRetentionDays === undefined) return result;
   await withRetentionLock(db, async () => {
+    if (options.dedupeRetentionDays !== undefined)
+      result.prunedRequestIds = await pruneRequestIds(db, addDays(today, -options.dedupeRetentionDays));
     for (const day of old) {
       if (options.archive) {
         const manifest = await readManifest(options.archive, day);
@@ -68,6 +81,25 @@ export async function maintainSpendLogs(
     }
   });
   return result;
+}
+
+/**
+ * Deletes the dedupe records of events before `day` (UTC), in slices so no statement holds many
+ * row locks or runs long. The one table pruned row by row: it has no partition key to drop by.
+ */
+async function pruneRequestIds(db: LedgerDb, day: string): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const rows = await db.execute<{ n: string }>(sql`
+      with gone as (
+        delete from request_ids where ctid = any(array(
+          select ctid from request_ids where "timestamp" < ${`${day}T00:00:00Z`}::timestamptz limit 50000))
+        returning 1)
+      select count(*)::text as n from gone`);
+    const n = Number(rows[0]?.n ?? 0);
+    pruned += n;
+    if (n === 0) return pruned;
+  }
 }
 
 async function countRows(db: LedgerDb, day: string): Promise<number> {

@@ -25,6 +25,26 @@ describe('writer config: storage settings', () => {
     assert.throws(() => loadWriterConfig({ SPEND_LOGS_RETENTION_DAYS: 'ten' }), /SPEND_LOGS_RETENTION_DAYS/);
   });
 
+  it('keeps the dedupe record past the rows and past the age bound', () => {
+    const ok = loadWriterConfig({ SPEND_LOGS_RETENTION_DAYS: '30', DEDUPE_RETENTION_DAYS: '400' });
+    assert.equal(ok.spendLogs.dedupeRetentionDays, 400);
+    assert.equal(loadWriterConfig({}).spendLogs.dedupeRetentionDays, undefined);
+    assert.throws(() => loadWriterConfig({ DEDUPE_RETENTION_DAYS: '400' }), /DEDUPE_RETENTION_DAYS/);
+    assert.throws(
+      () =>
+        loadWriterConfig({
+          SPEND_LOGS_RETENTION_DAYS: '30',
+          DEDUPE_RETENTION_DAYS: '20',
+          MAX_EVENT_AGE_DAYS: '7',
+        }),
+      /at least SPEND_LOGS_RETENTION_DAYS/,
+    );
+    assert.throws(
+      () => loadWriterConfig({ MAX_EVENT_AGE_DAYS: '30', DEDUPE_RETENTION_DAYS: '30' }),
+      /DEDUPE_RETENTION_DAYS/,
+    );
+  });
+
   it('reads DISABLE_SPEND_LOGS strictly and one archive target', () => {
     assert.equal(loadWriterConfig({ DISABLE_SPEND_LOGS: 'true' }).spendLogs.enabled, false);
     assert.equal(loadWriterConfig({ DISABLE_SPEND_LOGS: 'false' }).spendLogs.enabled, true);

@@ -64,6 +64,11 @@ export const WriterConfigSchema = z
      * archived and dropped. Defaults to SPEND_LOGS_RETENTION_DAYS - 1 when a retention is set.
      */
     MAX_EVENT_AGE_DAYS: optionalDays(),
+    /**
+     * Days the dedupe record (request_ids) is kept; off keeps it for ever. Needs MAX_EVENT_AGE_DAYS
+     * below it (a copy arriving later is refused anyway) and at least SPEND_LOGS_RETENTION_DAYS.
+     */
+    DEDUPE_RETENTION_DAYS: optionalDays(),
     /** Archive of old days: a local directory, or an S3-compatible bucket (not both). */
     ARCHIVE_DIR: z.string().optional(),
     ARCHIVE_S3_BUCKET: z.string().optional(),
@@ -93,6 +98,21 @@ export const WriterConfigSchema = z
         code: 'custom',
         path: ['MAX_EVENT_AGE_DAYS'],
         message: 'must be less than SPEND_LOGS_RETENTION_DAYS (a late event must never reach a dropped day)',
+      });
+    const dedupe = env.DEDUPE_RETENTION_DAYS;
+    const maxAge = env.MAX_EVENT_AGE_DAYS ?? (retention === undefined ? undefined : retention - 1);
+    if (dedupe !== undefined && (maxAge === undefined || maxAge >= dedupe))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEDUPE_RETENTION_DAYS'],
+        message:
+          'needs MAX_EVENT_AGE_DAYS (or SPEND_LOGS_RETENTION_DAYS) below it: a late copy must never miss its record',
+      });
+    if (dedupe !== undefined && retention !== undefined && dedupe < retention)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEDUPE_RETENTION_DAYS'],
+        message: 'must be at least SPEND_LOGS_RETENTION_DAYS (the dedupe record outlives the rows)',
       });
     if (env.ARCHIVE_DIR?.trim() && env.ARCHIVE_S3_BUCKET?.trim())
       ctx.addIssue({
@@ -124,6 +144,7 @@ export const WriterConfigSchema = z
       aheadDays: env.SPEND_LOGS_PARTITIONS_AHEAD_DAYS,
       upkeepIntervalMs: env.SPEND_LOGS_UPKEEP_INTERVAL_MS,
       retentionDays: env.SPEND_LOGS_RETENTION_DAYS,
+      dedupeRetentionDays: env.DEDUPE_RETENTION_DAYS,
       archive: archiveSettingsFromEnv({
         ARCHIVE_DIR: env.ARCHIVE_DIR,
         ARCHIVE_S3_BUCKET: env.ARCHIVE_S3_BUCKET,

@@ -21,7 +21,10 @@ export function startSpendLogUpkeep(
     running = maintainSpendLogs(db(), options)
       .then(
         (result) => {
-          if (Object.values(result).some((days) => days.length > 0)) log.info(result, 'spend_logs upkeep');
+          const changed =
+            result.created.length + result.archived.length + result.dropped.length + result.prunedRequestIds >
+            0;
+          if (changed) log.info(result, 'spend_logs upkeep');
         },
         (error: unknown) => log.error({ err: error }, 'spend_logs upkeep failed; retried at the next tick'),
       )

@@ -52,6 +52,7 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
       aheadDays: config.spendLogs.aheadDays,
       intervalMs: config.spendLogs.upkeepIntervalMs,
       retentionDays: config.spendLogs.retentionDays,
+      dedupeRetentionDays: config.spendLogs.dedupeRetentionDays,
       archive: createArchiveStore(config.spendLogs.archive),
     },
     log.child({ component: 'spend-logs-upkeep' }),
