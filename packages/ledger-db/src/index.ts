@@ -8,6 +8,7 @@ export {
   type TotalDelta,
 } from './aggregate.ts';
 export { archiveCommand, archiveRange, restoreRange } from './archive-command.ts';
+export { type ArchiveManifest, readManifest } from './archive-format.ts';
 export {
   type ArchiveSettings,
   type ArchiveStore,
@@ -40,7 +41,7 @@ export {
 } from './reconcile.ts';
 export { reconcileCommand } from './reconcile-command.ts';
 export * as schema from './schema/index.ts';
-export { type ArchiveManifest, archiveDay, readManifest, restoreDay } from './spend-log-archive.ts';
+export { archiveDay } from './spend-log-archive.ts';
 export {
   type MaintenanceOptions,
   type MaintenanceResult,
@@ -55,6 +56,7 @@ export {
   partitionName,
   utcDay,
 } from './spend-log-partitions.ts';
+export { restoreDay } from './spend-log-restore.ts';
 export { tokenCommand } from './token-command.ts';
 export {
   conflictOf,

@@ -1,9 +1,9 @@
 import { PROXY_ENTITY_ID } from '@spend-ledger/contract';
 import { type SQL, sql } from 'drizzle-orm';
+import { readManifest } from './archive-format.ts';
 import type { ArchiveStore } from './archive-store.ts';
 import type { LedgerDb } from './client.ts';
 import { METRIC_COLUMNS, metricList } from './queries/figures.ts';
-import { readManifest } from './spend-log-archive.ts';
 import { addDays, listSpendLogPartitions } from './spend-log-partitions.ts';
 
 /** The additive metrics every check compares: the columns every aggregate table shares. */

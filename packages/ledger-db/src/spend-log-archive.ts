@@ -4,87 +4,12 @@ import { join } from 'node:path';
 import parquet from '@dsnp/parquetjs';
 import { formatSpend, spendToUnits } from '@spend-ledger/contract';
 import { sql } from 'drizzle-orm';
+import { type ArchivedRow, type ArchiveManifest, ROWS_PER_FETCH, SCHEMA } from './archive-format.ts';
 import { type ArchiveStore, archiveKeys, sha256File } from './archive-store.ts';
 import type { LedgerDb } from './client.ts';
 import type { Progress } from './progress.ts';
 import type { RawFigures } from './queries/figures.ts';
-import { ensurePartitionsForDays, listSpendLogPartitions } from './spend-log-partitions.ts';
-
-/**
- * What an archived day holds, written after its data file (so a manifest means a whole file):
- * the rows and their sums (the figures of the day's `proxy` aggregate, which counts every event,
- * so reconcile can prove an archived day against the aggregates without its rows), and the
- * file's SHA-256, checked before a restore reads it.
- */
-export interface ArchiveManifest {
-  version: 1;
-  day: string;
-  file: string;
-  format: 'parquet';
-  rows: number;
-  bytes: number;
-  sha256: string;
-  sums: RawFigures;
-  archivedAt: string;
-}
-
-/**
- * One per-request row as archived: every column, values as exact text where a Parquet type could
- * round or shift them (numeric spend, microsecond timestamps, jsonb), so a restore puts back the
- * very same row.
- */
-interface ArchivedRow {
-  request_id: string;
-  timestamp: string;
-  day: string;
-  end_time: string | null;
-  api_key: string;
-  user_id: string | null;
-  team_id: string | null;
-  org_id: string | null;
-  end_user_id: string | null;
-  tags: string[];
-  model: string;
-  model_group: string | null;
-  provider: string | null;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cache_read_input_tokens: number;
-  cache_creation_input_tokens: number;
-  spend: string;
-  status: string;
-  spend_source: string;
-  metadata: string | null;
-  ingested_at: string;
-}
-
-const text = { type: 'UTF8', compression: 'GZIP' } as const;
-const optionalText = { ...text, optional: true } as const;
-const int = { type: 'INT32', compression: 'GZIP' } as const;
-const SCHEMA = new parquet.ParquetSchema({
-  request_id: text,
-  timestamp: text,
-  day: text,
-  end_time: optionalText,
-  api_key: text,
-  user_id: optionalText,
-  team_id: optionalText,
-  org_id: optionalText,
-  end_user_id: optionalText,
-  tags: { ...text, repeated: true },
-  model: text,
-  model_group: optionalText,
-  provider: optionalText,
-  prompt_tokens: int,
-  completion_tokens: int,
-  cache_read_input_tokens: int,
-  cache_creation_input_tokens: int,
-  spend: text,
-  status: text,
-  spend_source: text,
-  metadata: optionalText,
-  ingested_at: text,
-});
+import { listSpendLogPartitions } from './spend-log-partitions.ts';
 
 const micros = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 const SELECT_ROWS = `select request_id, ${micros('"timestamp"')} as "timestamp", day::text as day,
@@ -95,14 +20,6 @@ const SELECT_ROWS = `select request_id, ${micros('"timestamp"')} as "timestamp",
   from spend_logs where "timestamp" >= $1::date::timestamp at time zone 'UTC'
     and "timestamp" < ($1::date + 1)::timestamp at time zone 'UTC'
   order by "timestamp", request_id`;
-
-const ROWS_PER_FETCH = 2_000;
-
-/** The manifest of an archived day, or null when the day is not archived. */
-export async function readManifest(store: ArchiveStore, day: string): Promise<ArchiveManifest | null> {
-  const text = await store.getText(archiveKeys(day).manifest);
-  return text === null ? null : (JSON.parse(text) as ArchiveManifest);
-}
 
 class Sums {
   private spend = 0n;
@@ -184,83 +101,6 @@ export async function archiveDay(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Postgres column types of an ArchivedRow, in the order of the insert below. */
-const RESTORE_COLUMNS = `request_id text, "timestamp" timestamptz, day date, end_time timestamptz, api_key text,
-  user_id text, team_id text, org_id text, end_user_id text, tags text[], model text, model_group text,
-  provider text, prompt_tokens integer, completion_tokens integer, cache_read_input_tokens integer,
-  cache_creation_input_tokens integer, spend numeric, status text, spend_source text, metadata text,
-  ingested_at timestamptz`;
-const COLUMN_NAMES = RESTORE_COLUMNS.split(',').map((c) => c.trim().split(' ')[0] as string);
-// metadata is archived as its jsonb text: read as text and parsed back, not taken as a JSON string.
-const SELECT_COLUMNS = COLUMN_NAMES.map((c) => (c === 'metadata' ? 'metadata::jsonb' : c)).join(', ');
-
-/**
- * Puts one archived day's per-request rows back into its partition (made if missing), exactly as
- * archived; rows already there are left alone, so a restore can be repeated. Touches neither the
- * aggregates nor request_ids: they never stopped counting these events. Checks the file's SHA-256
- * against the manifest before reading it. Returns rows inserted and rows already present.
- */
-export async function restoreDay(
-  db: LedgerDb,
-  store: ArchiveStore,
-  day: string,
-  progress?: Progress,
-): Promise<{ inserted: number; present: number } | null> {
-  const manifest = await readManifest(store, day);
-  if (!manifest) return null;
-  const keys = archiveKeys(day);
-  const dir = await mkdtemp(join(tmpdir(), 'ledger-restore-'));
-  try {
-    const file = join(dir, keys.file);
-    await store.getFile(keys.data, file);
-    const checksum = await sha256File(file);
-    if (checksum !== manifest.sha256)
-      throw new Error(`archive of ${day} is damaged: sha256 ${checksum}, manifest says ${manifest.sha256}`);
-    await ensurePartitionsForDays(db, [day]);
-    const reader = await parquet.ParquetReader.openFile(file);
-    let inserted = 0;
-    let seen = 0;
-    try {
-      const cursor = reader.getCursor();
-      let batch: ArchivedRow[] = [];
-      const flush = async () => {
-        if (batch.length === 0) return;
-        inserted += await insertArchivedRows(db, batch);
-        progress?.addRows(batch.length);
-        batch = [];
-      };
-      for (let row = await cursor.next(); row; row = await cursor.next()) {
-        const r = row as unknown as ArchivedRow;
-        batch.push({ ...r, tags: r.tags ?? [] });
-        seen += 1;
-        if (batch.length >= ROWS_PER_FETCH) await flush();
-      }
-      await flush();
-    } finally {
-      await reader.close();
-    }
-    if (seen !== manifest.rows)
-      throw new Error(`archive of ${day} holds ${seen} rows, manifest says ${manifest.rows}`);
-    return { inserted, present: seen - inserted };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-async function insertArchivedRows(db: LedgerDb, rows: readonly ArchivedRow[]): Promise<number> {
-  const json = JSON.stringify(rows);
-  const columns = COLUMN_NAMES.join(', ');
-  const inserted = await db.execute<{ n: string }>(sql`
-    with ins as (
-      insert into spend_logs (${sql.raw(columns)})
-      select ${sql.raw(SELECT_COLUMNS)} from json_to_recordset(${json}::json) as x(${sql.raw(RESTORE_COLUMNS)})
-      where not exists (
-        select 1 from spend_logs l where l."timestamp" = x."timestamp" and l.request_id = x.request_id)
-      returning 1)
-    select count(*)::text as n from ins`);
-  return Number(inserted[0]?.n ?? 0);
 }
 
 /** Estimated rows of the partitions of [from, to] from planner statistics: for progress only. */

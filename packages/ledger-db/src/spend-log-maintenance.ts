@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
+import { readManifest } from './archive-format.ts';
 import type { ArchiveStore } from './archive-store.ts';
 import type { LedgerDb } from './client.ts';
-import { archiveDay, readManifest } from './spend-log-archive.ts';
+import { archiveDay } from './spend-log-archive.ts';
 import {
   addDays,
   ensureSpendLogPartitions,
