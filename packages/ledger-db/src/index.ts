@@ -50,6 +50,7 @@ export {
 export {
   addDays,
   daysBetween,
+  daysWithoutRows,
   dropSpendLogPartition,
   ensureSpendLogPartitions,
   listSpendLogPartitions,

@@ -10,13 +10,13 @@ import {
 } from '@spend-ledger/platform';
 import { requestId } from 'hono/request-id';
 import { authenticate, type ScopeEnv } from './auth/authenticate.ts';
+import { guardPerRequestRows } from './per-request-rows-guard.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { liteLlmActivityRoutes } from './routes/litellm-activity.ts';
 import { logRoutes } from './routes/logs.ts';
 import { reportRoutes } from './routes/report.ts';
 import { spendRoutes } from './routes/spend.ts';
 import { uiRoutes } from './routes/ui.ts';
-import { refuseWhatNeedsSpendLogs } from './spend-logs-disabled.ts';
 
 export interface QueryAppDeps {
   db: LedgerDb;
@@ -25,7 +25,7 @@ export interface QueryAppDeps {
   log: Logger;
   registry: Registry;
   maxRangeDays: number;
-  /** false under DISABLE_SPEND_LOGS (default true): see spend-logs-disabled.ts. */
+  /** false under DISABLE_SPEND_LOGS (default true): see guardPerRequestRows. */
   spendLogs?: boolean;
   isReady: () => Promise<boolean>;
   isShuttingDown: () => boolean;
@@ -92,7 +92,7 @@ export function createQueryApp(deps: QueryAppDeps) {
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Spend Ledger API' }));
   app.route('/ui', uiRoutes({ dir: deps.uiDir }));
   app.use('/v1/*', authenticate(deps));
-  if (deps.spendLogs === false) app.use('/v1/*', refuseWhatNeedsSpendLogs());
+  app.use('/v1/*', guardPerRequestRows({ db: deps.db, spendLogs: deps.spendLogs ?? true }));
   app.route('/v1/spend', spendRoutes(deps));
   app.route('/v1/report', reportRoutes(deps));
   app.route('/v1/logs', logRoutes(deps));

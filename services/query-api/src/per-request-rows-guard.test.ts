@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cutsUtcHours } from './spend-logs-disabled.ts';
+import { cutsUtcHours } from './per-request-rows-guard.ts';
 
 describe('cutsUtcHours', () => {
   it('is false for UTC and whole-hour zones, daylight saving included', () => {
