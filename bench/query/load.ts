@@ -26,6 +26,9 @@ export async function loadLedger(sql: postgres.Sql, o: LoadOptions, log: (m: str
   for (const i of indexes) await sql.unsafe(`drop index ${i.name}`);
   const chunk = 500_000;
   const start = `${o.lastDay}T00:00:00Z`;
+  // spend_logs is partitioned by UTC day (migration 0007): the days' partitions first.
+  await sql`select spend_ledger_ensure_spend_logs_partition(d::date)
+    from generate_series(${o.lastDay}::date - ${o.days}::int, ${o.lastDay}::date, interval '1 day') d`;
   for (let from = 1; from <= o.events; from += chunk) {
     const to = Math.min(o.events, from + chunk - 1);
     await sql.unsafe(
@@ -49,6 +52,8 @@ export async function loadLedger(sql: postgres.Sql, o: LoadOptions, log: (m: str
     );
     log(`spend_logs: ${to.toLocaleString('en-US')} rows`);
   }
+  // The dedupe record the write path keeps beside each row (and getSpendLog reads).
+  await sql`insert into request_ids (request_id, "timestamp") select request_id, "timestamp" from spend_logs`;
   for (const i of indexes) {
     await sql.unsafe(i.def);
     log(`index ${i.name} rebuilt`);

@@ -14,22 +14,24 @@ export interface CopyResult {
 const ROWS_PER_CHUNK = 10_000;
 
 /** The unique per-request rows of the same workload the writer consumed, as COPY text chunks. */
-function buildChunks(events: number): { chunks: Buffer[]; rows: number } {
+function buildChunks(events: number): { chunks: Buffer[]; rows: number; days: string[] } {
   const generator = new SpendEventGenerator({ ...DEFAULT_WORKLOAD, expectedEvents: events });
   const chunks: Buffer[] = [];
   let lines: string[] = [];
+  const days = new Set<string>();
   for (let i = 0; i < events; i++) {
     const before = generator.stats.duplicates;
     const event = generator.next();
     if (generator.stats.duplicates !== before) continue;
     lines.push(copyLine(event));
+    days.add(new Date(event.timestamp).toISOString().slice(0, 10));
     if (lines.length === ROWS_PER_CHUNK) {
       chunks.push(Buffer.from(`${lines.join('\n')}\n`));
       lines = [];
     }
   }
   if (lines.length > 0) chunks.push(Buffer.from(`${lines.join('\n')}\n`));
-  return { chunks, rows: generator.stats.unique };
+  return { chunks, rows: generator.stats.unique, days: [...days] };
 }
 
 /**
@@ -42,10 +44,12 @@ export async function measureCopyLimit(
   events: number,
   perIndexRows: number,
 ): Promise<{ totals: CopyResult[]; perIndex: CopyResult[] }> {
-  const { chunks, rows } = buildChunks(events);
+  const { chunks, rows, days } = buildChunks(events);
   const database = await createBenchDatabase(`copy_${suffix}`);
   try {
     const { sql } = database;
+    // spend_logs is partitioned by UTC day (migration 0007): the writer makes partitions; COPY cannot.
+    await sql`select spend_ledger_ensure_spend_logs_partition(d::date) from unnest(${days}::text[]) d`;
     const copy = async (target: string, table: string, data: Buffer[], expected: number) => {
       const started = performance.now();
       const writable = await sql`copy ${sql(table)} (${sql([...COPY_COLUMNS])}) from stdin`.writable();

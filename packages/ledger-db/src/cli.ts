@@ -1,3 +1,4 @@
+import { archiveCommand } from './archive-command.ts';
 import { reconcileCommand } from './reconcile-command.ts';
 import { tokenCommand } from './token-command.ts';
 
@@ -6,6 +7,14 @@ import { tokenCommand } from './token-command.ts';
  * `(argv, env) => Promise<exitCode>`; add new ones to this table.
  */
 const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
+  archive: {
+    summary: 'write the per-request rows of --from..--to days to the archive (Parquet + manifest)',
+    run: (argv) => archiveCommand('archive', argv),
+  },
+  restore: {
+    summary: 'put archived per-request rows of --from..--to days back (aggregates untouched)',
+    run: (argv) => archiveCommand('restore', argv),
+  },
   reconcile: {
     summary: 'check that per-request rows, daily aggregates and totals agree (and match --expected)',
     run: (argv) => reconcileCommand(argv),

@@ -7,6 +7,18 @@ export {
   spendHour,
   type TotalDelta,
 } from './aggregate.ts';
+export { archiveCommand, archiveRange, restoreRange } from './archive-command.ts';
+export { type ArchiveManifest, readManifest } from './archive-format.ts';
+export {
+  type ArchiveSettings,
+  type ArchiveStore,
+  archiveKeys,
+  archiveSettingsFromEnv,
+  createArchiveStore,
+  LocalArchiveStore,
+  S3ArchiveStore,
+  s3ObjectKey,
+} from './archive-store.ts';
 export {
   createLedgerDb,
   type LedgerDb,
@@ -24,15 +36,34 @@ export {
   type Difference,
   type ExpectedTotals,
   METRICS,
+  type ReconcileOptions,
   type ReconcileReport,
   reconcileLedger,
 } from './reconcile.ts';
 export { reconcileCommand } from './reconcile-command.ts';
 export * as schema from './schema/index.ts';
+export { archiveDay } from './spend-log-archive.ts';
+export {
+  type MaintenanceOptions,
+  type MaintenanceResult,
+  maintainSpendLogs,
+} from './spend-log-maintenance.ts';
+export {
+  addDays,
+  daysBetween,
+  daysWithoutRows,
+  dropSpendLogPartition,
+  ensureSpendLogPartitions,
+  listSpendLogPartitions,
+  partitionName,
+  utcDay,
+} from './spend-log-partitions.ts';
+export { restoreDay } from './spend-log-restore.ts';
 export { tokenCommand } from './token-command.ts';
 export {
   conflictOf,
   type PreparedSpendBatch,
+  type PrepareOptions,
   prepareSpendBatch,
   type RequestIdConflict,
   type WriteSpendResult,

@@ -1,12 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { archiveSettingsFromEnv, createArchiveStore } from './archive-store.ts';
 import { createLedgerDb } from './client.ts';
+import { parseDayRange } from './day-range.ts';
 import { type ExpectedTotals, reconcileLedger } from './reconcile.ts';
 
-const USAGE = `usage: ledger reconcile [--expected FILE] [--json]
+const USAGE = `usage: ledger reconcile [--from DAY --to DAY] [--expected FILE] [--json]
   Checks that per-request rows, daily aggregates and entity totals agree for every entity type,
   and with --expected that the totals equal those in FILE:
     {"team": {"team-a": {"spend": "12.5", "api_requests": 3}}, "key": {...}}
+  --from/--to (UTC days, inclusive) read only those days (partitions pruned); the all-time totals
+  check is then skipped. Days whose partition was dropped are proved from their archive manifest
+  (ARCHIVE_DIR or ARCHIVE_S3_*). DISABLE_SPEND_LOGS=true skips the per-request checks.
   Prints each difference with its entity and day; exits 1 when there is one. Reads DATABASE_URL.`;
 
 /** `ledger reconcile`: returns the process exit code. */
@@ -16,7 +21,13 @@ export async function reconcileCommand(
 ): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { expected: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+    options: {
+      expected: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+    },
   });
   if (values.help) {
     console.log(USAGE);
@@ -25,10 +36,18 @@ export async function reconcileCommand(
   const expected = values.expected
     ? (JSON.parse(await readFile(values.expected, 'utf8')) as ExpectedTotals)
     : undefined;
+  const range = values.from || values.to ? parseDayRange(values.from, values.to) : {};
+  const archive = createArchiveStore(archiveSettingsFromEnv(env));
+  const spendLogs = !/^(true|1|yes)$/i.test(env.DISABLE_SPEND_LOGS ?? '');
   const url = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/spend_ledger';
   const handle = createLedgerDb(url, { maxConnections: 1, applicationName: 'spend-ledger-reconcile' });
   try {
-    const report = await reconcileLedger(handle.db, expected);
+    const started = Date.now();
+    const onCheck = (check: string, done: number, of: number) =>
+      process.stderr.write(
+        `reconcile: ${done}/${of} checks, ${check} done, ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
+      );
+    const report = await reconcileLedger(handle.db, expected, { ...range, archive, spendLogs, onCheck });
     if (values.json) {
       console.log(JSON.stringify(report, null, 2));
     } else {
@@ -38,6 +57,12 @@ export async function reconcileCommand(
           `DIFF ${d.check} ${d.entityType}/${d.entityId}${d.day ? ` ${d.day}` : ''} ${d.metric}: ${d.left} != ${d.right}`,
         );
       }
+      if (report.archivedDays.length > 0)
+        console.log(`archived days proved from their manifests: ${report.archivedDays.join(', ')}`);
+      if (report.daysWithoutRows.length > 0)
+        console.log(
+          `NOTE days with aggregates but no rows and no archive: ${report.daysWithoutRows.join(', ')}`,
+        );
       if (report.requestIdConflicts > 0) {
         console.log(
           `NOTE ${report.requestIdConflicts} events reused a counted request_id with other content (not counted; see request_id_conflicts)`,

@@ -1,7 +1,10 @@
 import { PROXY_ENTITY_ID } from '@spend-ledger/contract';
 import { type SQL, sql } from 'drizzle-orm';
+import { readManifest } from './archive-format.ts';
+import type { ArchiveStore } from './archive-store.ts';
 import type { LedgerDb } from './client.ts';
 import { METRIC_COLUMNS, metricList } from './queries/figures.ts';
+import { addDays, listSpendLogPartitions } from './spend-log-partitions.ts';
 
 /** The additive metrics every check compares: the columns every aggregate table shares. */
 export const METRICS = METRIC_COLUMNS;
@@ -9,7 +12,7 @@ export type Metric = (typeof METRICS)[number];
 export type MetricValues = Record<Metric, string>;
 
 export interface Difference {
-  check: 'logs-vs-daily' | 'logs-vs-rollup' | 'daily-vs-totals' | 'expected-vs-totals';
+  check: 'logs-vs-daily' | 'logs-vs-rollup' | 'daily-vs-totals' | 'expected-vs-totals' | 'archive-vs-rollup';
   entityType: string;
   entityId: string;
   /** The UTC day, for checks made per day. */
@@ -31,6 +34,22 @@ export interface ReconcileReport {
    * and not a difference, listed so an operator sees them.
    */
   requestIdConflicts: number;
+  /** Days with aggregates but no partition, proved from their archive manifests (archive-vs-rollup). */
+  archivedDays: string[];
+  /** Days with aggregates, no partition and no archive: nothing left to prove them with. */
+  daysWithoutRows: string[];
+}
+
+export interface ReconcileOptions {
+  /** UTC days, inclusive: only these days' rows and aggregates are read (partitions pruned). */
+  from?: string;
+  to?: string;
+  /** Where archived days are: their manifests stand in for the dropped rows. */
+  archive?: ArchiveStore | null;
+  /** false under DISABLE_SPEND_LOGS: there are no per-request rows to compare. */
+  spendLogs?: boolean;
+  /** Called as each check finishes (the command prints it to stderr: long runs show progress). */
+  onCheck?: (check: string, done: number, of: number) => void;
 }
 
 // Per-request rows expanded to one row per entity they are booked against: the same mapping as
@@ -39,22 +58,64 @@ export interface ReconcileReport {
 const LOG_METRICS =
   'day, spend, prompt_tokens, completion_tokens, cache_read_input_tokens, cache_creation_input_tokens, status';
 const escapedId = (column: string) => `replace(replace(${column}, '%', '%25'), '/', '%2F')`;
-const logsByEntity = sql.raw(`
-  select 'key' as entity_type, api_key as entity_id, ${LOG_METRICS} from spend_logs where api_key <> ''
-  union all select 'user', user_id, ${LOG_METRICS} from spend_logs where user_id is not null
-  union all select 'end_user', end_user_id, ${LOG_METRICS} from spend_logs where end_user_id is not null
-  union all select 'team', team_id, ${LOG_METRICS} from spend_logs where team_id is not null
+// `logs` is the relation read: spend_logs, or its rows of a day range (literal bounds, so the
+// planner prunes partitions; each reference is pruned alike).
+const logsByEntity = (logs: string) =>
+  sql.raw(`
+  select 'key' as entity_type, api_key as entity_id, ${LOG_METRICS} from ${logs} where api_key <> ''
+  union all select 'user', user_id, ${LOG_METRICS} from ${logs} where user_id is not null
+  union all select 'end_user', end_user_id, ${LOG_METRICS} from ${logs} where end_user_id is not null
+  union all select 'team', team_id, ${LOG_METRICS} from ${logs} where team_id is not null
   union all select 'team_member', ${escapedId('team_id')} || '/' || ${escapedId('user_id')}, ${LOG_METRICS}
-    from spend_logs where team_id is not null and user_id is not null
-  union all select 'org', org_id, ${LOG_METRICS} from spend_logs where org_id is not null
-  union all select 'tag', tag, ${LOG_METRICS} from spend_logs, unnest(tags) as tag
-  union all select 'proxy', '${PROXY_ENTITY_ID}', ${LOG_METRICS} from spend_logs`);
+    from ${logs} where team_id is not null and user_id is not null
+  union all select 'org', org_id, ${LOG_METRICS} from ${logs} where org_id is not null
+  union all select 'tag', tag, ${LOG_METRICS} from ${logs}, unnest(tags) as tag
+  union all select 'proxy', '${PROXY_ENTITY_ID}', ${LOG_METRICS} from ${logs}`);
 
 // The report roll-up also keeps one row per model and provider ('' when absent) per day.
-const logsByDimension = sql`
-  ${logsByEntity}
-  union all ${sql.raw(`select 'model', model, ${LOG_METRICS} from spend_logs
-  union all select 'provider', coalesce(provider, ''), ${LOG_METRICS} from spend_logs`)}`;
+const logsByDimension = (logs: string) => sql`
+  ${logsByEntity(logs)}
+  union all ${sql.raw(`select 'model', model, ${LOG_METRICS} from ${logs}
+  union all select 'provider', coalesce(provider, ''), ${LOG_METRICS} from ${logs}`)}`;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The day predicate on aggregate rows, and the per-request relation, for a range (or all). */
+function rangeSql(from: string | undefined, to: string | undefined, skip: readonly string[]) {
+  for (const d of [from, to, ...skip])
+    if (d !== undefined && !DAY.test(d)) throw new Error(`not a day: ${d}`);
+  const parts: string[] = [];
+  if (from) parts.push(`day >= '${from}'::date`);
+  if (to) parts.push(`day <= '${to}'::date`);
+  // Archived days are proved from their manifests, not from rows that are gone.
+  if (skip.length > 0) parts.push(`not (day = any('{${skip.join(',')}}'::date[]))`);
+  const days = parts.length ? parts.join(' and ') : 'true';
+  const bounds: string[] = [];
+  if (from) bounds.push(`"timestamp" >= timestamptz '${from} 00:00:00+00'`);
+  if (to) bounds.push(`"timestamp" < timestamptz '${addDays(to, 1)} 00:00:00+00'`);
+  const logs = bounds.length ? `(select * from spend_logs where ${bounds.join(' and ')}) s` : 'spend_logs';
+  return { days: sql.raw(days), logs };
+}
+
+/**
+ * Days in range that have aggregates but no partition (dropped by retention), split into those an
+ * archive manifest proves and those nothing can. One roll-up row per day (the proxy's).
+ */
+async function daysWithoutPartition(db: LedgerDb, options: ReconcileOptions) {
+  const { days } = rangeSql(options.from, options.to, []);
+  const rows = await db.execute<{ day: string }>(sql`
+    select day::text as day from daily_rollup where dimension = 'proxy' and ${days} order by day`);
+  const partitions = new Set(await listSpendLogPartitions(db));
+  const archived: Array<{ day: string; sums: Record<string, string> }> = [];
+  const missing: string[] = [];
+  for (const { day } of rows) {
+    if (partitions.has(day)) continue;
+    const manifest = options.archive ? await readManifest(options.archive, day) : null;
+    if (manifest) archived.push({ day, sums: manifest.sums });
+    else missing.push(day);
+  }
+  return { archived, missing };
+}
 
 /** Per-request rows (one per entity they are booked against) summed per entity and UTC day. */
 const sumPerDay = (rows: SQL) => sql`
@@ -106,27 +167,49 @@ function toDifferences(check: Difference['check'], rows: readonly Row[]): Differ
  * daily report roll-up (entities, model, provider) and the entity totals agree exactly (per entity
  * and day, then per entity), and optionally that the totals equal `expected`. Read-only; runs in one repeatable-read snapshot so a writer busy meanwhile cannot
  * produce a false difference.
+ *
+ * With `from`/`to` it reads only those days (the totals check, which is all-time, is skipped). Days
+ * whose partition was dropped are proved from their archive manifest (rows and sums against the
+ * day's proxy roll-up row, which counts every event) instead of from their rows.
  */
-export async function reconcileLedger(db: LedgerDb, expected?: ExpectedTotals): Promise<ReconcileReport> {
+export async function reconcileLedger(
+  db: LedgerDb,
+  expected?: ExpectedTotals,
+  options: ReconcileOptions = {},
+): Promise<ReconcileReport> {
+  const ranged = options.from !== undefined || options.to !== undefined;
+  const spendLogs = options.spendLogs ?? true;
+  const gone = spendLogs ? await daysWithoutPartition(db, options) : { archived: [], missing: [] };
+  const range = rangeSql(options.from, options.to, [...gone.archived.map((a) => a.day), ...gone.missing]);
+  const whole = rangeSql(options.from, options.to, []);
   return db.transaction(
     async (tx) => {
-      const logsVsDaily = await tx.execute<Row>(sql`
-        with l as (${sumPerDay(logsByEntity)}),
+      const logsVsDaily = !spendLogs
+        ? []
+        : await tx.execute<Row>(sql`
+        with l as (${sumPerDay(logsByEntity(range.logs))}),
         r as (
-          select entity_type, entity_id, day, ${sumMetrics} from daily_spend group by 1, 2, 3)
+          select entity_type, entity_id, day, ${sumMetrics} from daily_spend where ${range.days} group by 1, 2, 3)
         select coalesce(l.entity_type, r.entity_type) as entity_type, coalesce(l.entity_id, r.entity_id) as entity_id,
           coalesce(l.day, r.day)::text as day, ${metricsAsText('l')}, ${metricsAsText('r')}
         from l full join r using (entity_type, entity_id, day)
         where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
-      const logsVsRollup = await tx.execute<Row>(sql`
-        with l as (${sumPerDay(logsByDimension)}),
+      options.onCheck?.('logs-vs-daily', 1, 4);
+      const logsVsRollup = !spendLogs
+        ? []
+        : await tx.execute<Row>(sql`
+        with l as (${sumPerDay(logsByDimension(range.logs))}),
         r as (
-          select dimension as entity_type, value as entity_id, day, ${sql.raw(metricList())} from daily_rollup)
+          select dimension as entity_type, value as entity_id, day, ${sql.raw(metricList())} from daily_rollup
+          where ${range.days})
         select coalesce(l.entity_type, r.entity_type) as entity_type, coalesce(l.entity_id, r.entity_id) as entity_id,
           coalesce(l.day, r.day)::text as day, ${metricsAsText('l')}, ${metricsAsText('r')}
         from l full join r using (entity_type, entity_id, day)
         where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
-      const dailyVsTotals = await tx.execute<Row>(sql`
+      options.onCheck?.('logs-vs-rollup', 2, 4);
+      const dailyVsTotals = ranged
+        ? []
+        : await tx.execute<Row>(sql`
         with l as (
           select entity_type, entity_id, ${sumMetrics} from daily_spend group by 1, 2),
         r as (select * from entity_totals)
@@ -134,21 +217,38 @@ export async function reconcileLedger(db: LedgerDb, expected?: ExpectedTotals): 
           ${metricsAsText('l')}, ${metricsAsText('r')}
         from l full join r using (entity_type, entity_id)
         where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
+      options.onCheck?.('daily-vs-totals', 3, 4);
       const counts = await tx.execute<{
         daily: string;
         rollup: string;
         totals: string;
         conflicts: string;
       }>(sql`
-        select (select count(*) from (select 1 from daily_spend group by entity_type, entity_id, day) d)::text as daily,
-               (select count(*) from daily_rollup)::text as rollup,
-               (select count(*) from entity_totals)::text as totals,
+        select (select count(*) from (select 1 from daily_spend where ${whole.days}
+                  group by entity_type, entity_id, day) d)::text as daily,
+               (select count(*) from daily_rollup where ${whole.days})::text as rollup,
+               (select count(*) from entity_totals where ${sql.raw(ranged ? 'false' : 'true')})::text as totals,
                (select count(*) from request_id_conflicts)::text as conflicts`);
       const differences = [
         ...toDifferences('logs-vs-daily', logsVsDaily),
         ...toDifferences('logs-vs-rollup', logsVsRollup),
         ...toDifferences('daily-vs-totals', dailyVsTotals),
       ];
+      if (gone.archived.length > 0) {
+        options.onCheck?.(`${gone.archived.length} archived days`, 4, 4);
+        const proxy = await tx.execute<Row>(sql`
+          select day::text as day, ${sql.raw(METRICS.map((m) => `${m}::text as ${m}`).join(', '))} from daily_rollup
+          where dimension = 'proxy' and day = any(${`{${gone.archived.map((a) => a.day).join(',')}}`}::date[])`);
+        const byDay = new Map(proxy.map((r) => [r.day, r]));
+        for (const { day, sums } of gone.archived) {
+          const pairs: Row = { entity_type: 'proxy', entity_id: PROXY_ENTITY_ID, day };
+          for (const metric of METRICS) {
+            pairs[`l_${metric}`] = sums[metric] ?? '0';
+            pairs[`r_${metric}`] = byDay.get(day)?.[metric] ?? '0';
+          }
+          differences.push(...toDifferences('archive-vs-rollup', [pairs]));
+        }
+      }
       let expectedCompared = 0;
       if (expected) {
         const rows = await tx.execute<Row>(
@@ -193,7 +293,10 @@ export async function reconcileLedger(db: LedgerDb, expected?: ExpectedTotals): 
           'logs-vs-rollup': Number(counts[0]?.rollup ?? 0),
           'daily-vs-totals': Number(counts[0]?.totals ?? 0),
           'expected-vs-totals': expectedCompared,
+          'archive-vs-rollup': gone.archived.length,
         },
+        archivedDays: gone.archived.map((a) => a.day),
+        daysWithoutRows: gone.missing,
         differences,
         requestIdConflicts: Number(counts[0]?.conflicts ?? 0),
       };

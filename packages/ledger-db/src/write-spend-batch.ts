@@ -10,6 +10,7 @@ import {
 } from './aggregate.ts';
 import type { LedgerDb } from './client.ts';
 import { eventDigest } from './content-digest.ts';
+import { ensurePartitionsForDays, isMissingPartition } from './spend-log-partitions.ts';
 
 /**
  * An event that reused a request_id the ledger (or the same window) already holds with other
@@ -49,9 +50,15 @@ export interface WriteSpendResult {
  */
 export interface PreparedSpendBatch {
   received: number;
-  /** Deduplicated by request_id, sorted by it (the lock order of the spend_logs inserts). */
+  /** Deduplicated by request_id, sorted by it (the lock order of the request_ids inserts). */
   events: SpendEvent[];
+  /**
+   * The events as JSON rows: every column when `spendLogs`, else only what request_ids keeps
+   * (DISABLE_SPEND_LOGS: aggregates only, dedupe kept).
+   */
   logs: string;
+  /** Whether the write inserts per-request rows into spend_logs. */
+  spendLogs: boolean;
   aggregates: EncodedAggregates;
   /** Later copies, in this window, of an id in `events` with other content: conflicts if it wins. */
   copies: SpendEvent[];
@@ -70,6 +77,11 @@ interface EncodedAggregates {
   rows: { daily: number; rollup: number; totals: number };
 }
 
+export interface PrepareOptions {
+  /** Write per-request rows (default true); false is DISABLE_SPEND_LOGS: request_ids only. */
+  spendLogs?: boolean;
+}
+
 /**
  * The CPU half of the write path; pure. `suspects` are events the caller found with a request_id
  * it had already handed to the ledger but other content (see PreparedSpendBatch.suspects).
@@ -77,13 +89,16 @@ interface EncodedAggregates {
 export function prepareSpendBatch(
   events: readonly SpendEvent[],
   suspects: readonly SpendEvent[] = [],
+  options: PrepareOptions = {},
 ): PreparedSpendBatch {
   const copies: SpendEvent[] = [];
   const unique = dedupeByRequestId(events, copies);
+  const spendLogs = options.spendLogs ?? true;
   return {
     received: events.length,
     events: unique,
-    logs: JSON.stringify(unique.map(logRow)),
+    logs: JSON.stringify(unique.map(spendLogs ? logRow : idRow)),
+    spendLogs,
     aggregates: encodeAggregates(aggregateSpend(unique)),
     copies,
     suspects: [...suspects],
@@ -155,23 +170,33 @@ export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch
     const checked = await checkAgainstLedger(db, batch.suspects);
     found.push(...checked.conflicts);
     if (checked.fresh.length > 0)
-      attempt = prepareSpendBatch([...batch.events, ...batch.copies, ...checked.fresh]);
+      attempt = prepareSpendBatch([...batch.events, ...batch.copies, ...checked.fresh], [], {
+        spendLogs: batch.spendLogs,
+      });
   }
   let conflicts = [...found, ...copyConflicts(attempt)];
   let conflictsRecorded = 0;
+  let partitionsMade = false;
   while (attempt.events.length > 0 || conflicts.length > 0) {
     try {
       const rows = await db.execute<{ conflicts: string }>(writeStatement(attempt, conflicts));
       conflictsRecorded = Number(rows[0]?.conflicts ?? 0);
       break;
     } catch (error) {
+      if (!partitionsMade && isMissingPartition(error)) {
+        // A day the writer's schedule has not covered (a late or far-future event): make its
+        // partition and write again. The statement rolled back whole; nothing was counted.
+        await ensurePartitionsForDays(db, attempt.events.map(utcDayOf));
+        partitionsMade = true;
+        continue;
+      }
       if (!isNotAllNew(error)) throw error;
       // The rare path (a redelivery): keep only the request_ids the ledger does not have yet. A
       // concurrent writer may insert some meanwhile; then the guard fires again on a smaller batch.
       // The window's copies are judged against what the ledger holds, not against their first.
       const checked = await checkAgainstLedger(db, [...attempt.events, ...attempt.copies]);
       found.push(...checked.conflicts);
-      attempt = prepareSpendBatch(checked.fresh);
+      attempt = prepareSpendBatch(checked.fresh, [], { spendLogs: batch.spendLogs });
       conflicts = [...found, ...copyConflicts(attempt)];
     }
   }
@@ -191,8 +216,11 @@ export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch
 }
 
 /** Prepare and write in one go: for callers that have nothing to overlap with the write. */
-export const writeSpendBatch = (db: LedgerDb, events: readonly SpendEvent[]): Promise<WriteSpendResult> =>
-  writePreparedBatch(db, prepareSpendBatch(events));
+export const writeSpendBatch = (
+  db: LedgerDb,
+  events: readonly SpendEvent[],
+  options: PrepareOptions = {},
+): Promise<WriteSpendResult> => writePreparedBatch(db, prepareSpendBatch(events, [], options));
 
 /**
  * First occurrence wins; sorted by request_id so concurrent inserts take index locks in one order.
@@ -225,7 +253,7 @@ async function knownRequestIds(
 ): Promise<Map<string, string | null>> {
   const ids = JSON.stringify(events.map((e) => e.request_id));
   const rows = await db.execute<{ request_id: string; digest: string | null }>(
-    sql`select request_id, encode(content_digest, 'hex') as digest from spend_logs
+    sql`select request_id, encode(content_digest, 'hex') as digest from request_ids
       where request_id in (select json_array_elements_text(${ids}::json))`,
   );
   return new Map(rows.map((r) => [r.request_id, r.digest]));
@@ -259,31 +287,36 @@ const logRow = (e: SpendEvent) => ({
   md: e.metadata,
   dg: eventDigest(e),
 });
+/** What request_ids keeps, for DISABLE_SPEND_LOGS; same keys as logRow. */
+const idRow = (e: SpendEvent) => ({ r: e.request_id, ts: e.timestamp, dg: eventDigest(e) });
+/** The UTC day of an event (its partition): the contract's timestamps are RFC 3339 with a zone. */
+const utcDayOf = (e: SpendEvent): string => new Date(e.timestamp).toISOString().slice(0, 10);
+const ID_COLUMNS = 'r text, ts timestamptz, dg text';
 const LOG_COLUMNS =
   'r text, ts timestamptz, et timestamptz, k text, u text, tm text, o text, eu text, tg text[], m text, mg text, p text, pt integer, ct integer, cr integer, cc integer, s numeric, ss text, st text, md jsonb, dg text';
 const CONFLICT_COLUMNS = 'r text, dg text, kd text, k text, ts timestamptz';
 
 /**
- * The whole write as one statement. The aggregate inserts read the count of new rows, so they run
- * after the per-request inserts, in the same order in every writer (same plan): with each list
- * sorted by its conflict key, concurrent writers take row locks in one order and cannot deadlock.
+ * The whole write as one statement. The dedupe record (request_ids) is inserted first; the
+ * per-request rows and the aggregates read the count of new ids, so they run after it, in the same
+ * order in every writer (same plan): with each list sorted by its conflict key, concurrent writers
+ * take row locks in one order and cannot deadlock. `src` is read twice, so Postgres parses the JSON
+ * once and keeps the rows (a CTE referenced twice is materialised).
  */
 export function writeStatement(batch: PreparedSpendBatch, conflicts: readonly RequestIdConflict[] = []): SQL {
   const expected = sql`${batch.events.length}::bigint`;
   const allNew = sql`(select n from fresh) = ${expected}`;
   return sql`
-    with inserted as (
-      insert into spend_logs (request_id, "timestamp", day, end_time, api_key, user_id, team_id, org_id,
-        end_user_id, tags, model, model_group, provider, prompt_tokens, completion_tokens, cache_read_input_tokens,
-        cache_creation_input_tokens, spend, spend_source, status, metadata, content_digest)
-      select r, ts, (ts at time zone 'UTC')::date, et, k, u, tm, o, eu, coalesce(tg, '{}'), m, mg, p, pt, ct, cr, cc,
-        s, ss, st, md, decode(dg, 'hex')
-      from ${jsonRows(batch.logs, LOG_COLUMNS)}
+    with src as (select * from ${jsonRows(batch.logs, batch.spendLogs ? LOG_COLUMNS : ID_COLUMNS)}),
+    ids as (
+      insert into request_ids (request_id, "timestamp", content_digest)
+      select r, ts, decode(dg, 'hex') from src
       order by ordinality
       on conflict (request_id) do nothing
       returning 1
     ),
-    fresh as (select count(*) as n from inserted),
+    fresh as (select count(*) as n from ids),
+    ${batch.spendLogs ? insertSpendLogs(allNew) : sql``}
     daily as (${upsertAdditive(DAILY_SPEND, batch.aggregates.daily, allNew)}),
     rollup as (${upsertAdditive(DAILY_ROLLUP, batch.aggregates.rollup, allNew)}),
     totals as (${upsertAdditive(ENTITY_TOTALS, batch.aggregates.totals, allNew)}),
@@ -291,6 +324,21 @@ export function writeStatement(batch: PreparedSpendBatch, conflicts: readonly Re
     select spend_ledger_require_all_new((select n from fresh), ${expected}) as written,
       (select count(*) from conflicts)::text as conflicts`;
 }
+
+/**
+ * The per-request rows, only when every id was new (otherwise the guard rolls everything back
+ * anyway). No conflict clause: request_ids is the uniqueness; spend_logs is partitioned by day.
+ */
+const insertSpendLogs = (allNew: SQL) => sql`inserted as (
+      insert into spend_logs (request_id, "timestamp", day, end_time, api_key, user_id, team_id, org_id,
+        end_user_id, tags, model, model_group, provider, prompt_tokens, completion_tokens, cache_read_input_tokens,
+        cache_creation_input_tokens, spend, spend_source, status, metadata)
+      select r, ts, (ts at time zone 'UTC')::date, et, k, u, tm, o, eu, coalesce(tg, '{}'), m, mg, p, pt, ct, cr, cc,
+        s, ss, st, md
+      from src
+      where ${allNew}
+      order by ordinality
+    ),`;
 
 /** Records conflicts, once per (request_id, digest): a redelivered window adds nothing. */
 function insertConflicts(conflicts: readonly RequestIdConflict[]): SQL {

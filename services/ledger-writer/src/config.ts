@@ -1,3 +1,4 @@
+import { archiveSettingsFromEnv } from '@spend-ledger/ledger-db';
 import {
   databaseUrl,
   flag,
@@ -8,6 +9,13 @@ import {
   positiveInt,
 } from '@spend-ledger/platform';
 import { z } from 'zod';
+
+/** A positive whole number of days, or absent (unset or empty): the feature is off. */
+const optionalDays = () =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().int().positive().optional(),
+  );
 
 export const WriterConfigSchema = z
   .object({
@@ -40,6 +48,33 @@ export const WriterConfigSchema = z
     WRITER_WRITE_TIMEOUT_MS: positiveInt(30_000),
     /** Request_ids remembered to drop retried copies before a write (~100 bytes each; 0 = off). */
     WRITER_RECENT_REQUEST_IDS: z.coerce.number().int().min(0).default(200_000),
+    /** spend_logs partitions are made this many UTC days ahead (plus yesterday and today). */
+    SPEND_LOGS_PARTITIONS_AHEAD_DAYS: positiveInt(7),
+    /** How often the writer runs its spend_logs upkeep (partitions ahead, retention). */
+    SPEND_LOGS_UPKEEP_INTERVAL_MS: positiveInt(3_600_000),
+    /**
+     * LiteLLM's setting: aggregates only. request_ids (the dedupe record) is still written; no
+     * per-request rows, so /v1/logs answers SPEND_LOGS_DISABLED.
+     */
+    DISABLE_SPEND_LOGS: flag(false),
+    /** Days of per-request rows kept; older day partitions are archived (if configured), then dropped. */
+    SPEND_LOGS_RETENTION_DAYS: optionalDays(),
+    /**
+     * Events older than this (by their timestamp) go to the dead-letter topic: their day may be
+     * archived and dropped. Defaults to SPEND_LOGS_RETENTION_DAYS - 1 when a retention is set.
+     */
+    MAX_EVENT_AGE_DAYS: optionalDays(),
+    /**
+     * Days the dedupe record (request_ids) is kept; off keeps it for ever. Needs MAX_EVENT_AGE_DAYS
+     * below it (a copy arriving later is refused anyway) and at least SPEND_LOGS_RETENTION_DAYS.
+     */
+    DEDUPE_RETENTION_DAYS: optionalDays(),
+    /** Archive of old days: a local directory, or an S3-compatible bucket (not both). */
+    ARCHIVE_DIR: z.string().optional(),
+    ARCHIVE_S3_BUCKET: z.string().optional(),
+    ARCHIVE_S3_PREFIX: z.string().optional(),
+    ARCHIVE_S3_ENDPOINT: z.string().url().optional(),
+    ARCHIVE_S3_REGION: z.string().optional(),
     /** Health, readiness, metrics and /lag: the writer's only port, its ops port (loopback unless set). */
     WRITER_HOST: z.string().default('127.0.0.1'),
     WRITER_PORT: port(8082),
@@ -47,6 +82,46 @@ export const WriterConfigSchema = z
     WRITER_LAG_REFRESH_MS: positiveInt(15_000),
     SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
     LOG_LEVEL: logLevel(),
+  })
+  .superRefine((env, ctx) => {
+    const retention = env.SPEND_LOGS_RETENTION_DAYS;
+    if (retention !== undefined && retention < 2)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SPEND_LOGS_RETENTION_DAYS'],
+        message: 'must be at least 2 days',
+      });
+    if (
+      retention !== undefined &&
+      env.MAX_EVENT_AGE_DAYS !== undefined &&
+      env.MAX_EVENT_AGE_DAYS >= retention
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAX_EVENT_AGE_DAYS'],
+        message: 'must be less than SPEND_LOGS_RETENTION_DAYS (a late event must never reach a dropped day)',
+      });
+    const dedupe = env.DEDUPE_RETENTION_DAYS;
+    const maxAge = env.MAX_EVENT_AGE_DAYS ?? (retention === undefined ? undefined : retention - 1);
+    if (dedupe !== undefined && (maxAge === undefined || maxAge >= dedupe))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEDUPE_RETENTION_DAYS'],
+        message:
+          'needs MAX_EVENT_AGE_DAYS (or SPEND_LOGS_RETENTION_DAYS) below it: a late copy must never miss its record',
+      });
+    if (dedupe !== undefined && retention !== undefined && dedupe < retention)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEDUPE_RETENTION_DAYS'],
+        message: 'must be at least SPEND_LOGS_RETENTION_DAYS (the dedupe record outlives the rows)',
+      });
+    if (env.ARCHIVE_DIR?.trim() && env.ARCHIVE_S3_BUCKET?.trim())
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ARCHIVE_DIR'],
+        message: 'set ARCHIVE_DIR or ARCHIVE_S3_BUCKET, not both',
+      });
   })
   .transform((env) => ({
     databaseUrl: env.DATABASE_URL,
@@ -66,6 +141,23 @@ export const WriterConfigSchema = z
     retry: { initialMs: env.WRITER_RETRY_INITIAL_MS, maxMs: env.WRITER_RETRY_MAX_MS },
     writeTimeoutMs: env.WRITER_WRITE_TIMEOUT_MS,
     recentRequestIds: env.WRITER_RECENT_REQUEST_IDS,
+    spendLogs: {
+      enabled: !env.DISABLE_SPEND_LOGS,
+      aheadDays: env.SPEND_LOGS_PARTITIONS_AHEAD_DAYS,
+      upkeepIntervalMs: env.SPEND_LOGS_UPKEEP_INTERVAL_MS,
+      retentionDays: env.SPEND_LOGS_RETENTION_DAYS,
+      dedupeRetentionDays: env.DEDUPE_RETENTION_DAYS,
+      archive: archiveSettingsFromEnv({
+        ARCHIVE_DIR: env.ARCHIVE_DIR,
+        ARCHIVE_S3_BUCKET: env.ARCHIVE_S3_BUCKET,
+        ARCHIVE_S3_PREFIX: env.ARCHIVE_S3_PREFIX,
+        ARCHIVE_S3_ENDPOINT: env.ARCHIVE_S3_ENDPOINT,
+        ARCHIVE_S3_REGION: env.ARCHIVE_S3_REGION,
+      }),
+    },
+    maxEventAgeDays:
+      env.MAX_EVENT_AGE_DAYS ??
+      (env.SPEND_LOGS_RETENTION_DAYS === undefined ? undefined : env.SPEND_LOGS_RETENTION_DAYS - 1),
     host: env.WRITER_HOST,
     port: env.WRITER_PORT,
     lagRefreshMs: env.WRITER_LAG_REFRESH_MS,

@@ -15,10 +15,10 @@ const record = (value: string | null, version?: string, offset = '7'): KafkaMess
 });
 
 let n = 0;
-const normal = () =>
+const normal = (timestamp = '2026-11-28T10:00:00Z') =>
   SpendEventSchema.parse({
     request_id: `decode-${++n}`,
-    timestamp: '2026-11-28T10:00:00Z',
+    timestamp,
     api_key: 'alias-1',
     model: 'gpt-4o',
     spend: `0.${n}`,
@@ -81,5 +81,38 @@ describe('decodeMessages', () => {
     const letters = toDeadLetters({ topic: 't', partition: 0 }, poison);
     assert.equal(letters[1]?.value, '[{"a":');
     assert.equal(letters[1]?.headers?.['dlq-source-index'], undefined);
+  });
+});
+
+describe('decodeMessages with MAX_EVENT_AGE_DAYS', () => {
+  it('dead-letters an event older than the bound with a reason that says so, keeps the rest', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const oldest = { ms: now - 30 * 86_400_000, days: 30 };
+    const { events, poison } = decodeMessages(
+      [
+        record(JSON.stringify(normal('2026-11-01T12:00:00Z')), undefined, '1'), // exactly 30 days: kept
+        record(JSON.stringify(normal('2026-11-01T11:59:59Z')), undefined, '2'),
+        record(JSON.stringify(normal('2026-12-01T11:00:00Z')), undefined, '3'),
+      ],
+      oldest,
+    );
+    assert.equal(events.length, 2);
+    assert.equal(poison.length, 1);
+    assert.equal(poison[0]?.message.offset, '2');
+    assert.match(poison[0]?.reason ?? '', /too old.*MAX_EVENT_AGE_DAYS \(30\)/);
+  });
+
+  it('applies the bound to each event of an envelope on its own', () => {
+    const oldest = { ms: Date.parse('2026-11-01T00:00:00Z'), days: 30 };
+    const value = encodeEnvelope([normal('2026-10-01T00:00:00Z'), normal()].map((e) => JSON.stringify(e)));
+    const { events, poison } = decodeMessages([record(value, '2')], oldest);
+    assert.equal(events.length, 1);
+    assert.equal(poison[0]?.item?.index, 0);
+    assert.match(poison[0]?.reason ?? '', /too old/);
+  });
+
+  it('bounds nothing without the setting', () => {
+    const { events } = decodeMessages([record(JSON.stringify(normal('2001-01-01T00:00:00Z')))]);
+    assert.equal(events.length, 1);
   });
 });

@@ -41,7 +41,10 @@ const describeIssues = (issues: readonly { path: PropertyKey[]; message: string 
  * Reads both record versions: v1 (one event) and v2 (an envelope of events, see
  * packages/contract/src/envelope.ts); a bad event inside an envelope is poison on its own.
  */
-export function decodeMessages(messages: readonly KafkaMessage[]): DecodedBatch {
+export function decodeMessages(
+  messages: readonly KafkaMessage[],
+  oldest?: { ms: number; days: number },
+): DecodedBatch {
   const events: SpendEvent[] = [];
   const poison: PoisonMessage[] = [];
   for (const message of messages) {
@@ -57,16 +60,17 @@ export function decodeMessages(messages: readonly KafkaMessage[]): DecodedBatch 
     }
     const enveloped = version === ENVELOPE_VERSION;
     for (const { index, value } of record.items) {
+      // Only a poisoned item pays for re-serialising its JSON.
+      const item = () => (enveloped ? { index, value: JSON.stringify(value) ?? 'null' } : undefined);
       const result = SpendEventSchema.safeParse(value);
-      if (result.success) events.push(result.data);
-      else {
-        const reason = describeIssues(result.error.issues);
-        poison.push(
-          enveloped
-            ? { message, reason, item: { index, value: JSON.stringify(value) ?? 'null' } }
-            : { message, reason },
-        );
-      }
+      if (!result.success) {
+        poison.push({ message, reason: describeIssues(result.error.issues), item: item() });
+      } else if (oldest && Date.parse(result.data.timestamp) < oldest.ms) {
+        // MAX_EVENT_AGE_DAYS: an event this late may belong to a day already archived and dropped;
+        // it must not recreate that day's partition or be counted beside its archive.
+        const reason = `event too old: timestamp ${result.data.timestamp} is more than MAX_EVENT_AGE_DAYS (${oldest.days}) days ago`;
+        poison.push({ message, reason, item: item() });
+      } else events.push(result.data);
     }
   }
   return { events, poison };

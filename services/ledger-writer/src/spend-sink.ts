@@ -21,6 +21,12 @@ export interface SpendSinkDeps {
   writeTimeoutMs: number;
   /** How many recently written request_ids to remember, to drop retried copies before a write. */
   recentRequestIds: number;
+  /** false under DISABLE_SPEND_LOGS: aggregates and request_ids only. */
+  spendLogs: boolean;
+  /** Events older than this many days go to the dead-letter topic; undefined: no bound. */
+  maxEventAgeDays: number | undefined;
+  /** The clock, for the age bound; tests pass their own. */
+  now?: () => number;
   deadLetters: Pick<BatchingProducer, 'publish'>;
   log: Logger;
   metrics: WriterMetrics;
@@ -38,7 +44,11 @@ export interface SpendSinkDeps {
  */
 export function createSpendSink(deps: SpendSinkDeps) {
   const decode = async (batch: PartitionBatch, control: DecodeControl): Promise<SpendEvent[]> => {
-    const { events, poison } = decodeMessages(batch.messages);
+    const oldest =
+      deps.maxEventAgeDays === undefined
+        ? undefined
+        : { ms: (deps.now ?? Date.now)() - deps.maxEventAgeDays * 86_400_000, days: deps.maxEventAgeDays };
+    const { events, poison } = decodeMessages(batch.messages, oldest);
     if (poison.length === 0) return events;
     const log = deps.log.child({ partition: batch.partition });
     await retryWithBackoff(() => deps.deadLetters.publish(toDeadLetters(batch, poison)), {
@@ -64,6 +74,7 @@ export function createSpendSink(deps: SpendSinkDeps) {
       ...prepareSpendBatch(
         unseen,
         conflicts.map((c) => c.event),
+        { spendLogs: deps.spendLogs },
       ),
       received: events.length,
     };

@@ -5,7 +5,7 @@ import {
   ensureTopics,
   getConsumerLag,
 } from '@spend-ledger/kafka';
-import { pingLedgerDb } from '@spend-ledger/ledger-db';
+import { createArchiveStore, pingLedgerDb } from '@spend-ledger/ledger-db';
 import {
   createMetricsRegistry,
   type Logger,
@@ -21,6 +21,7 @@ import { createLagGauge } from './lag-gauge.ts';
 import { LedgerConnection } from './ledger-connection.ts';
 import { LedgerHealth } from './ledger-health.ts';
 import { createWriterMetrics } from './metrics.ts';
+import { startSpendLogUpkeep } from './spend-log-upkeep.ts';
 import { createSpendSink } from './spend-sink.ts';
 
 /**
@@ -46,12 +47,25 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
     log: log.child({ component: 'dead-letter' }),
   });
   await deadLetters.connect();
+  const upkeep = startSpendLogUpkeep(
+    () => ledger.db,
+    {
+      aheadDays: config.spendLogs.aheadDays,
+      intervalMs: config.spendLogs.upkeepIntervalMs,
+      retentionDays: config.spendLogs.retentionDays,
+      dedupeRetentionDays: config.spendLogs.dedupeRetentionDays,
+      archive: createArchiveStore(config.spendLogs.archive),
+    },
+    log.child({ component: 'spend-logs-upkeep' }),
+  );
 
   let joined = false;
   const sink = createSpendSink({
     ledger,
     writeTimeoutMs: config.writeTimeoutMs,
     recentRequestIds: config.recentRequestIds,
+    spendLogs: config.spendLogs.enabled,
+    maxEventAgeDays: config.maxEventAgeDays,
     deadLetters,
     log: log.child({ component: 'sink' }),
     metrics,
@@ -102,6 +116,7 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
       name: 'stop consumer: flush and commit the window (or abandon it), leave the group',
       run: () => consumer.stop(),
     },
+    { name: 'stop spend_logs upkeep', run: () => upkeep.stop() },
     { name: 'disconnect dead-letter producer', run: () => deadLetters.disconnect() },
     { name: 'close database pool', run: () => ledger.close() },
     { name: 'close health server', run: http.close },

@@ -5,6 +5,7 @@ import { handleErrors, handleNotFound, type Logger, type Registry } from '@spend
 import { requestId } from 'hono/request-id';
 import { authenticate, type ScopeEnv } from './auth/authenticate.ts';
 import { createQueryMetrics, recordRequestLatency } from './metrics.ts';
+import { guardPerRequestRows } from './per-request-rows-guard.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { liteLlmActivityRoutes } from './routes/litellm-activity.ts';
 import { logRoutes } from './routes/logs.ts';
@@ -20,6 +21,8 @@ export interface QueryAppDeps {
   /** Receives the request latency histogram; the ops app (start-query-api.ts) serves it. */
   registry: Registry;
   maxRangeDays: number;
+  /** false under DISABLE_SPEND_LOGS (default true): see guardPerRequestRows. */
+  spendLogs?: boolean;
   /** The built dashboard served under /ui (default: services/query-api/ui/dist). */
   uiDir?: string;
 }
@@ -76,6 +79,7 @@ export function createQueryApp(deps: QueryAppDeps) {
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Spend Ledger API' }));
   app.route('/ui', uiRoutes({ dir: deps.uiDir }));
   app.use('/v1/*', authenticate(deps));
+  app.use('/v1/*', guardPerRequestRows({ db: deps.db, spendLogs: deps.spendLogs ?? true }));
   app.route('/v1/spend', spendRoutes(deps));
   app.route('/v1/report', reportRoutes(deps));
   app.route('/v1/logs', logRoutes(deps));

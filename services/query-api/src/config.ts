@@ -1,4 +1,4 @@
-import { csv, databaseUrl, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
+import { csv, databaseUrl, flag, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
 import { z } from 'zod';
 
 export const QueryConfigSchema = z
@@ -18,6 +18,12 @@ export const QueryConfigSchema = z
     DB_POOL_MAX: positiveInt(10),
     /** Widest date range one request may ask for, in days. */
     MAX_RANGE_DAYS: positiveInt(366),
+    /**
+     * Set as the writer's: no per-request rows are kept, so /v1/logs answers SPEND_LOGS_DISABLED and
+     * figures that need them (local days cut by a :30/:45 offset, reports in another zone than UTC)
+     * are refused with a 400 naming `timezone`.
+     */
+    DISABLE_SPEND_LOGS: flag(false),
     SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
     LOG_LEVEL: logLevel(),
   })
@@ -30,6 +36,7 @@ export const QueryConfigSchema = z
     databaseUrl: env.DATABASE_URL,
     dbPoolMax: env.DB_POOL_MAX,
     maxRangeDays: env.MAX_RANGE_DAYS,
+    spendLogs: !env.DISABLE_SPEND_LOGS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
   }));

@@ -38,7 +38,8 @@ export interface Pipeline {
  * of their own, with unique topic and group names: tests never see each other's events.
  */
 export async function startPipeline(
-  options: { partitions?: number; writers?: number } = {},
+  /** `env`: extra settings for the writers and the query API (e.g. DISABLE_SPEND_LOGS). */
+  options: { partitions?: number; writers?: number; env?: Record<string, string> } = {},
 ): Promise<Pipeline> {
   const suffix = uniqueSuffix();
   const topic = `spend-events-test-${suffix}`;
@@ -71,6 +72,7 @@ export async function startPipeline(
     WRITER_SESSION_TIMEOUT_MS: '10000',
     WRITER_RETRY_INITIAL_MS: '50',
     WRITER_RETRY_MAX_MS: '1000',
+    ...options.env,
   });
   const writers: RunningService[] = [];
   const addWriter = async () => {
@@ -85,6 +87,7 @@ export async function startPipeline(
       QUERY_OPS_PORT: '0',
       LEDGER_QUERY_TOKENS: QUERY_TOKEN,
       DATABASE_URL: database.url,
+      ...options.env,
     }),
     log.child({ service: 'query' }),
   );

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { LedgerDb } from '../client.ts';
+import { listSpendLogPartitions } from '../spend-log-partitions.ts';
 
 export type StoredSpendLog = {
   request_id: string;
@@ -31,10 +32,17 @@ const logColumns = sql.raw(`request_id, ${iso('"timestamp"')} as "timestamp", ${
   api_key, user_id, team_id, org_id, end_user_id, tags, model, model_group, provider, prompt_tokens,
   completion_tokens, cache_read_input_tokens, cache_creation_input_tokens, spend::text as spend, spend_source, status, metadata, ${iso('ingested_at')} as ingested_at`);
 
-/** The stored event for one request_id, or null. Timestamps as ISO 8601 UTC. */
+/**
+ * The stored event for one request_id, or null (unknown, or its day archived). Timestamps as ISO
+ * 8601 UTC. spend_logs is partitioned by time and has no index on request_id alone: request_ids
+ * gives the event's timestamp, which prunes to one partition and probes its ("timestamp",
+ * request_id) index.
+ */
 export async function getSpendLog(db: LedgerDb, requestId: string): Promise<StoredSpendLog | null> {
   const rows = await db.execute<StoredSpendLog>(
-    sql`select ${logColumns} from spend_logs where request_id = ${requestId}`,
+    sql`select ${logColumns} from spend_logs
+      where "timestamp" = (select "timestamp" from request_ids where request_id = ${requestId})
+        and request_id = ${requestId}`,
   );
   return rows[0] ?? null;
 }
@@ -87,6 +95,12 @@ function filterSql(f: SpendLogFilter): SQL[] {
  * the last (timestamp, request_id) seen, so no row repeats or is skipped between pages even while
  * rows arrive (BerriAI/litellm#30164), and page 1,000 costs what page 1 costs: each filter column has
  * an index ending in ("timestamp", request_id).
+ *
+ * spend_logs has a partition per UTC day: one query over every partition costs ~0.1 ms of planning
+ * per partition (measured: 35–47 ms for 403 empty partitions against 1.5 ms for 30). So a page is
+ * read newest first in widening time windows (2, 7, 31, 120 days below the top, then the rest),
+ * each pruned to its partitions, until it is full: a busy filter is served from the newest
+ * partitions alone, a sparse one widens to all of them.
  */
 export async function listSpendLogs(
   db: LedgerDb,
@@ -98,16 +112,66 @@ export async function listSpendLogs(
       sql`("timestamp", request_id) < (${params.after.timestamp}::timestamptz, ${params.after.requestId}::text)`,
     );
   }
-  const rows = await db.execute<StoredSpendLog & { cursor_ts: string }>(sql`
-    select ${logColumns}, to_char("timestamp" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_ts
-    from spend_logs l
-    ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
-    -- Qualified: the output column "timestamp" (text) would otherwise be what ORDER BY sorts by.
-    order by l."timestamp" desc, l.request_id desc
-    limit ${params.limit + 1}`);
+  const rows: Array<StoredSpendLog & { cursor_ts: string }> = [];
+  for (const window of await timeWindows(db, params.filter, params.after)) {
+    const bounded = [...where];
+    if (window.from !== undefined) bounded.push(sql`"timestamp" >= ${window.from}::timestamptz`);
+    if (window.to !== undefined) bounded.push(sql`"timestamp" < ${window.to}::timestamptz`);
+    rows.push(...(await pageQuery(db, bounded, params.limit + 1 - rows.length)));
+    if (rows.length > params.limit) break;
+  }
   const page = rows.slice(0, params.limit);
   const last = page[page.length - 1];
   const next =
     rows.length > params.limit && last ? { timestamp: last.cursor_ts, requestId: last.request_id } : null;
   return { logs: page.map(({ cursor_ts: _, ...log }) => log), next };
+}
+
+const pageQuery = (db: LedgerDb, where: SQL[], limit: number) =>
+  db.execute<StoredSpendLog & { cursor_ts: string }>(sql`
+    select ${logColumns}, to_char("timestamp" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_ts
+    from spend_logs l
+    ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
+    -- Qualified: the output column "timestamp" (text) would otherwise be what ORDER BY sorts by.
+    order by l."timestamp" desc, l.request_id desc
+    limit ${limit}`);
+
+const DAY_MS = 86_400_000;
+/** Lower edges of the windows, in days below the top; the last window takes everything older. */
+const WINDOW_DAYS = [2, 9, 40, 160];
+
+/**
+ * Consecutive, non-overlapping [from, to) windows (ISO instants) from the newest possible row down
+ * to the oldest partition, newest first. One unbounded window when the bounds cannot be worked out.
+ */
+async function timeWindows(
+  db: LedgerDb,
+  filter: SpendLogFilter,
+  after?: SpendLogCursor,
+): Promise<Array<{ from?: string; to?: string }>> {
+  const days = await listSpendLogPartitions(db);
+  const first = days[0];
+  const lastDay = days[days.length - 1];
+  if (first === undefined || lastDay === undefined) return [{}];
+  const tops = [Date.parse(`${lastDay}T00:00:00Z`) + DAY_MS];
+  // The cursor's row has this timestamp (microseconds): everything after it is at most that, so the
+  // top is the next millisecond.
+  if (after) tops.push(Math.floor(Date.parse(after.timestamp)) + 1);
+  if (filter.endTime !== undefined) tops.push(Date.parse(filter.endTime));
+  const bottoms = [Date.parse(`${first}T00:00:00Z`)];
+  if (filter.startTime !== undefined) bottoms.push(Date.parse(filter.startTime));
+  if ([...tops, ...bottoms].some(Number.isNaN)) return [{}];
+  const top = Math.min(...tops);
+  const bottom = Math.max(...bottoms);
+  if (top <= bottom) return [{ to: new Date(top).toISOString() }];
+  const windows: Array<{ from?: string; to?: string }> = [];
+  let to = top;
+  for (const days of WINDOW_DAYS) {
+    const from = top - days * DAY_MS;
+    if (from <= bottom) break;
+    windows.push({ from: new Date(from).toISOString(), to: new Date(to).toISOString() });
+    to = from;
+  }
+  windows.push({ to: new Date(to).toISOString() });
+  return windows;
 }

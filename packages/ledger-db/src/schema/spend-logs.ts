@@ -1,20 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { customType, date, integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-
-const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+import { date, integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
- * One row per accepted request_id: the audit trail and the dedupe record. The primary key on
- * request_id is what makes redelivery harmless: a second insert of the same id does nothing and the
- * writer aggregates only the ids this insert returned.
+ * One row per accepted request_id: the audit trail. Partitioned by range on "timestamp", one
+ * partition per UTC day (migration 0007; partitions are created by the writer, see
+ * spend-log-partitions.ts), which drizzle-kit cannot express: this file describes the columns only.
+ * It has no primary key: Postgres cannot have a unique index on a partitioned table without the
+ * partition key, so the dedupe record is `request_ids`, inserted by the same statement first.
  */
 export const spendLogs = pgTable('spend_logs', {
-  requestId: text('request_id').primaryKey(),
+  requestId: text('request_id').notNull(),
   timestamp: timestamp('timestamp', { withTimezone: true, mode: 'string' }).notNull(),
   /**
-   * UTC day of `timestamp`: the day the spend is booked on; the future partition key. Not indexed:
-   * every index costs the writer once per event, and retention and time ranges use the
-   * ("timestamp", request_id) index of migration 0002.
+   * UTC day of `timestamp`: the day the spend is booked on, and the day of the partition holding
+   * the row. Not indexed: every index costs the writer once per event, and time ranges use
+   * partition pruning on "timestamp" and the ("timestamp", request_id) index of migration 0002.
    */
   day: date('day', { mode: 'string' }).notNull(),
   endTime: timestamp('end_time', { withTimezone: true, mode: 'string' }),
@@ -35,12 +35,6 @@ export const spendLogs = pgTable('spend_logs', {
   status: text('status', { enum: ['success', 'failure'] }).notNull(),
   /** `sender` (the event carried its cost) or `price-map@<version>` (the gateway priced it). */
   spendSource: text('spend_source').notNull().default('sender'),
-  /**
-   * The first 16 bytes of the SHA-256 of the event's canonical content (content-digest.ts): a later
-   * event with this request_id and another digest is a conflict, recorded in request_id_conflicts.
-   * NULL for rows written before migration 0005 (their content cannot be compared).
-   */
-  contentDigest: bytea('content_digest'),
   metadata: jsonb('metadata'),
   ingestedAt: timestamp('ingested_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
 });

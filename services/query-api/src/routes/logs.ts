@@ -12,7 +12,7 @@ const listRoute = createRoute({
   method: 'get',
   path: '/',
   summary: 'Per-request logs, newest first',
-  description: `Filters combine with AND. Keyset pagination: pass \`next_cursor\` back as \`cursor\`; the next page
+  description: `409 SPEND_LOGS_DISABLED when the ledger keeps no per-request rows (DISABLE_SPEND_LOGS). Filters combine with AND. Keyset pagination: pass \`next_cursor\` back as \`cursor\`; the next page
 starts strictly after the last row seen, so no row repeats or is skipped, and a deep page costs what the first does.
 A scoped token sees only the events of its team, org or api key.`,
   request: { query: LogsQuerySchema },
@@ -26,7 +26,8 @@ const oneRoute = createRoute({
   method: 'get',
   path: '/{request_id}',
   summary: 'The stored event of one request',
-  description: "404 when unknown or outside the token's scope (a 403 would confirm that the id exists).",
+  description:
+    "404 when unknown or outside the token's scope (a 403 would confirm that the id exists), or when its day was archived and dropped (`ledger restore` puts it back); 409 SPEND_LOGS_DISABLED when the ledger keeps no per-request rows.",
   request: {
     params: z.object({
       request_id: z
