@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_BROKER_ENV } from '@spend-ledger/testing';
 import { readPeakRssMb, readProcTimes } from './proc.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -40,7 +41,14 @@ export async function spawnService(name: ServiceName, options: ServiceOptions): 
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', LOG_LEVEL: 'info', ...options.env },
+    env: {
+      ...process.env,
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      LOG_LEVEL: 'info',
+      // The bench runs on the single-node local broker.
+      ...LOCAL_BROKER_ENV,
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -3,12 +3,16 @@ export {
   csv,
   databaseUrl,
   exitOnConfigError,
+  fileContents,
   flag,
   kafkaBrokers,
   logLevel,
+  optionalSecret,
+  optionalText,
   parseConfig,
   port,
   positiveInt,
+  secretFileContents,
 } from './config.ts';
 export { bearerAuth } from './http-auth.ts';
 export {
@@ -31,4 +35,5 @@ export {
   readinessGate,
   runShutdownSteps,
 } from './running-service.ts';
+export { Secret } from './secret.ts';
 export { installShutdown, type ShutdownStep } from './shutdown.ts';

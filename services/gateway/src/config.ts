@@ -1,4 +1,5 @@
-import { csv, flag, kafkaBrokers, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
+import { checkKafkaEnv, kafkaConnection, kafkaEnv, topicDurability } from '@spend-ledger/kafka';
+import { csv, flag, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
 import { z } from 'zod';
 
 export const GatewayConfigSchema = z
@@ -11,8 +12,7 @@ export const GatewayConfigSchema = z
         .array(z.string().min(16, { error: 'each token must be at least 16 characters' }))
         .min(1, { error: 'set at least one ingest token (comma-separated)' }),
     ),
-    KAFKA_BROKERS: kafkaBrokers(),
-    KAFKA_CLIENT_ID: z.string().default('spend-ledger-gateway'),
+    ...kafkaEnv('spend-ledger-gateway'),
     SPEND_TOPIC: z.string().default('spend-events.v1'),
     /** Partitions of the spend topic when the gateway has to create it. */
     SPEND_TOPIC_PARTITIONS: positiveInt(6),
@@ -32,11 +32,13 @@ export const GatewayConfigSchema = z
     SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
     LOG_LEVEL: logLevel(),
   })
+  .superRefine(checkKafkaEnv)
   .transform((env) => ({
     host: env.GATEWAY_HOST,
     port: env.GATEWAY_PORT,
     ingestTokens: env.LEDGER_INGEST_TOKENS,
-    kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID },
+    kafka: kafkaConnection(env),
+    topicDurability: topicDurability(env),
     topic: env.SPEND_TOPIC,
     topicPartitions: env.SPEND_TOPIC_PARTITIONS,
     createTopics: env.CREATE_TOPICS,

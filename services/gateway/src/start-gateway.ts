@@ -18,7 +18,12 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const metrics = createGatewayMetrics(registry);
   const kafka = createKafka({ ...config.kafka, log });
   if (config.createTopics) {
-    await ensureTopics(kafka, [{ topic: config.topic, numPartitions: config.topicPartitions }]);
+    await ensureTopics(
+      kafka,
+      [{ topic: config.topic, numPartitions: config.topicPartitions }],
+      config.topicDurability,
+      log,
+    );
   }
   const producer = new BatchingProducer(kafka, {
     topic: config.topic,

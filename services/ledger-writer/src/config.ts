@@ -1,12 +1,5 @@
-import {
-  databaseUrl,
-  flag,
-  kafkaBrokers,
-  logLevel,
-  parseConfig,
-  port,
-  positiveInt,
-} from '@spend-ledger/platform';
+import { checkKafkaEnv, kafkaConnection, kafkaEnv, topicDurability } from '@spend-ledger/kafka';
+import { databaseUrl, flag, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
 import { z } from 'zod';
 
 export const WriterConfigSchema = z
@@ -14,8 +7,7 @@ export const WriterConfigSchema = z
     DATABASE_URL: databaseUrl(),
     /** Connections in the writer's pool; one per partition worked on at once is enough. */
     DB_POOL_MAX: positiveInt(4),
-    KAFKA_BROKERS: kafkaBrokers(),
-    KAFKA_CLIENT_ID: z.string().default('spend-ledger-writer'),
+    ...kafkaEnv('spend-ledger-writer'),
     SPEND_TOPIC: z.string().default('spend-events.v1'),
     SPEND_TOPIC_PARTITIONS: positiveInt(6),
     DEAD_LETTER_TOPIC: z.string().default('spend-events.v1.dlq'),
@@ -46,10 +38,12 @@ export const WriterConfigSchema = z
     SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
     LOG_LEVEL: logLevel(),
   })
+  .superRefine(checkKafkaEnv)
   .transform((env) => ({
     databaseUrl: env.DATABASE_URL,
     dbPoolMax: env.DB_POOL_MAX,
-    kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID },
+    kafka: kafkaConnection(env),
+    topicDurability: topicDurability(env),
     topic: env.SPEND_TOPIC,
     topicPartitions: env.SPEND_TOPIC_PARTITIONS,
     deadLetterTopic: env.DEAD_LETTER_TOPIC,

@@ -35,10 +35,15 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
     applicationName: 'spend-ledger-writer',
   });
   if (config.createTopics) {
-    await ensureTopics(kafka, [
-      { topic: config.topic, numPartitions: config.topicPartitions },
-      { topic: config.deadLetterTopic, numPartitions: 1 },
-    ]);
+    await ensureTopics(
+      kafka,
+      [
+        { topic: config.topic, numPartitions: config.topicPartitions },
+        { topic: config.deadLetterTopic, numPartitions: 1 },
+      ],
+      config.topicDurability,
+      log,
+    );
   }
   const deadLetters = new BatchingProducer(kafka, {
     topic: config.deadLetterTopic,
