@@ -8,13 +8,26 @@ export {
   type TotalDelta,
 } from './aggregate.ts';
 export {
+  connectionSettings,
   createLedgerDb,
   type LedgerDb,
   type LedgerDbHandle,
   type LedgerDbOptions,
   pingLedgerDb,
+  poolOptions,
 } from './client.ts';
+export {
+  checkDatabaseEnv,
+  type DatabaseConnection,
+  DatabaseEnvSchema,
+  databaseConnection,
+  databaseEnv,
+  SSL_MODES,
+  type SslMode,
+  tlsOptions,
+} from './connection-settings.ts';
 export { dropDatabase, ensureDatabase } from './ensure-database.ts';
+export { createIamPassword, type IamAuth, type IamTarget } from './iam-token.ts';
 export { MIGRATIONS_FOLDER, migrateLedger } from './migrate.ts';
 export * from './queries/index.ts';
 export { RecentRequestIds } from './recent-request-ids.ts';

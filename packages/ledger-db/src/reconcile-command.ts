@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { createLedgerDb } from './client.ts';
+import { parseConfig } from '@spend-ledger/platform';
+import { createLedgerDb, poolOptions } from './client.ts';
+import { DatabaseEnvSchema } from './connection-settings.ts';
 import { type ExpectedTotals, reconcileLedger } from './reconcile.ts';
 
 const USAGE = `usage: ledger reconcile [--expected FILE] [--json]
   Checks that per-request rows, daily aggregates and entity totals agree for every entity type,
   and with --expected that the totals equal those in FILE:
     {"team": {"team-a": {"spend": "12.5", "api_requests": 3}}, "key": {...}}
-  Prints each difference with its entity and day; exits 1 when there is one. Reads DATABASE_URL.`;
+  Prints each difference with its entity and day; exits 1 when there is one. Reads DATABASE_URL and the DB_* settings.`;
 
 /** `ledger reconcile`: returns the process exit code. */
 export async function reconcileCommand(
@@ -25,8 +27,11 @@ export async function reconcileCommand(
   const expected = values.expected
     ? (JSON.parse(await readFile(values.expected, 'utf8')) as ExpectedTotals)
     : undefined;
-  const url = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/spend_ledger';
-  const handle = createLedgerDb(url, { maxConnections: 1, applicationName: 'spend-ledger-reconcile' });
+  const connection = parseConfig(DatabaseEnvSchema, env);
+  const handle = createLedgerDb(connection.url, {
+    ...poolOptions(connection),
+    applicationName: 'spend-ledger-reconcile',
+  });
   try {
     const report = await reconcileLedger(handle.db, expected);
     if (values.json) {

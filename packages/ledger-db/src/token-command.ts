@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { normalizeApiKey } from '@spend-ledger/contract';
-import { createLedgerDb } from './client.ts';
+import { parseConfig } from '@spend-ledger/platform';
+import { createLedgerDb, poolOptions } from './client.ts';
+import { DatabaseEnvSchema } from './connection-settings.ts';
 import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from './queries/api-tokens.ts';
 
 const USAGE = `usage: ledger token <create|list|revoke> ...
@@ -10,7 +12,7 @@ const USAGE = `usage: ledger token <create|list|revoke> ...
       the ledger stores it (a raw "sk-..." secret is hashed the way the gateway hashes it).
   token list [--json]      every token: id, scope, name, created, expires, revoked
   token revoke ID          takes effect on the next request
-Reads DATABASE_URL.`;
+Reads DATABASE_URL and the DB_* settings.`;
 
 function scopeOf(values: {
   admin?: boolean;
@@ -49,8 +51,11 @@ export async function tokenCommand(argv: string[], env: NodeJS.ProcessEnv = proc
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const url = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/spend_ledger';
-  const handle = createLedgerDb(url, { maxConnections: 1, applicationName: 'spend-ledger-token' });
+  const connection = parseConfig(DatabaseEnvSchema, env);
+  const handle = createLedgerDb(connection.url, {
+    ...poolOptions(connection),
+    applicationName: 'spend-ledger-token',
+  });
   try {
     if (action === 'create') {
       const scope = scopeOf(values);

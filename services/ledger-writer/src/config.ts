@@ -1,12 +1,12 @@
 import { checkKafkaEnv, kafkaConnection, kafkaEnv, topicDurability } from '@spend-ledger/kafka';
-import { databaseUrl, flag, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
+import { checkDatabaseEnv, databaseConnection, databaseEnv } from '@spend-ledger/ledger-db';
+import { flag, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
 import { z } from 'zod';
 
 export const WriterConfigSchema = z
   .object({
-    DATABASE_URL: databaseUrl(),
-    /** Connections in the writer's pool; one per partition worked on at once is enough. */
-    DB_POOL_MAX: positiveInt(4),
+    /** DATABASE_URL, DB_POOL_MAX (one connection per window in flight is enough, plus one for health), TLS, IAM. */
+    ...databaseEnv({ poolMax: 4 }),
     ...kafkaEnv('spend-ledger-writer'),
     SPEND_TOPIC: z.string().default('spend-events.v1'),
     SPEND_TOPIC_PARTITIONS: positiveInt(6),
@@ -39,9 +39,9 @@ export const WriterConfigSchema = z
     LOG_LEVEL: logLevel(),
   })
   .superRefine(checkKafkaEnv)
+  .superRefine(checkDatabaseEnv)
   .transform((env) => ({
-    databaseUrl: env.DATABASE_URL,
-    dbPoolMax: env.DB_POOL_MAX,
+    database: databaseConnection(env),
     kafka: kafkaConnection(env),
     topicDurability: topicDurability(env),
     topic: env.SPEND_TOPIC,

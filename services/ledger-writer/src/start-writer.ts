@@ -5,7 +5,7 @@ import {
   ensureTopics,
   getConsumerLag,
 } from '@spend-ledger/kafka';
-import { pingLedgerDb } from '@spend-ledger/ledger-db';
+import { pingLedgerDb, poolOptions } from '@spend-ledger/ledger-db';
 import {
   createMetricsRegistry,
   type Logger,
@@ -30,8 +30,8 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
   const registry = createMetricsRegistry('ledger-writer');
   const metrics = createWriterMetrics(registry);
   const kafka = createKafka({ ...config.kafka, log });
-  const ledger = new LedgerConnection(config.databaseUrl, {
-    maxConnections: config.dbPoolMax,
+  const ledger = new LedgerConnection(config.database.url, {
+    ...poolOptions(config.database),
     applicationName: 'spend-ledger-writer',
   });
   if (config.createTopics) {

@@ -1,4 +1,5 @@
-import { csv, databaseUrl, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
+import { checkDatabaseEnv, databaseConnection, databaseEnv } from '@spend-ledger/ledger-db';
+import { csv, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
 import { z } from 'zod';
 
 export const QueryConfigSchema = z
@@ -11,19 +12,19 @@ export const QueryConfigSchema = z
         .array(z.string().min(16, { error: 'each token must be at least 16 characters' }))
         .min(1, { error: 'set at least one query token (comma-separated)' }),
     ),
-    DATABASE_URL: databaseUrl(),
-    DB_POOL_MAX: positiveInt(10),
+    /** DATABASE_URL, DB_POOL_MAX, TLS, timeouts, IAM. */
+    ...databaseEnv({ poolMax: 10 }),
     /** Widest date range one request may ask for, in days. */
     MAX_RANGE_DAYS: positiveInt(366),
     SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
     LOG_LEVEL: logLevel(),
   })
+  .superRefine(checkDatabaseEnv)
   .transform((env) => ({
     host: env.QUERY_HOST,
     port: env.QUERY_PORT,
     queryTokens: env.LEDGER_QUERY_TOKENS,
-    databaseUrl: env.DATABASE_URL,
-    dbPoolMax: env.DB_POOL_MAX,
+    database: databaseConnection(env),
     maxRangeDays: env.MAX_RANGE_DAYS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,

@@ -1,4 +1,4 @@
-import { createLedgerDb, pingLedgerDb } from '@spend-ledger/ledger-db';
+import { createLedgerDb, pingLedgerDb, poolOptions } from '@spend-ledger/ledger-db';
 import {
   createMetricsRegistry,
   type Logger,
@@ -20,8 +20,8 @@ export const QUERY_SESSION_SETTINGS = { jit: 'off', work_mem: '32MB' };
 
 export async function startQueryApi(config: QueryConfig, log: Logger): Promise<RunningService> {
   const registry = createMetricsRegistry('query-api');
-  const ledger = createLedgerDb(config.databaseUrl, {
-    maxConnections: config.dbPoolMax,
+  const ledger = createLedgerDb(config.database.url, {
+    ...poolOptions(config.database),
     applicationName: 'spend-ledger-query',
     settings: QUERY_SESSION_SETTINGS,
   });
