@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { normalizeApiKey } from './api-key.ts';
 import { canonicalSpend } from './money.ts';
+import { redactSecrets } from './redact-secrets.ts';
 
 /** Version of the event contract carried in a Kafka header, so a future v2 can be told apart. */
 export const CONTRACT_VERSION = '1';
@@ -52,7 +53,8 @@ const isStorableJson = (json: string) => !json.includes('\\u0000') && !/\\ud[89a
 /**
  * Contract v1 of a spend event, the one source of truth shared by the gateway (validation) and the
  * ledger writer (decoding). Parsing normalises: spend becomes a fixed 12-decimal string, timestamps
- * ISO UTC, raw-looking api keys their SHA-256, empty ids null, tags deduplicated. Parsing an already
+ * ISO UTC, api keys their SHA-256 (unless already a digest), empty ids null, tags deduplicated,
+ * secrets in metadata redacted. Parsing an already
  * normalised event returns it unchanged, so the writer can re-validate what the gateway produced.
  * Unknown fields are dropped: gateways such as LiteLLM send many fields the ledger does not keep.
  */
@@ -97,7 +99,8 @@ export const SpendEventSchema = z
     metadata: z
       .record(z.string(), z.unknown())
       .nullish()
-      .transform((m) => m ?? null)
+      // Proxies forward headers and error texts in metadata, and /v1/logs serves it to every reader.
+      .transform((m) => (m ? redactSecrets(m) : null))
       .superRefine((m, ctx) => {
         if (m === null) return;
         const json = JSON.stringify(m);

@@ -25,6 +25,12 @@ export { type HealthOptions, healthRoutes } from './http-health.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { Counter, createMetricsRegistry, Gauge, Histogram, Registry } from './metrics.ts';
 export {
+  assignRequestId,
+  clientRequestIdOf,
+  MAX_CLIENT_REQUEST_ID,
+  requestRoute,
+} from './request-context.ts';
+export {
   type Listening,
   listen,
   type RunningService,

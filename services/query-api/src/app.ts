@@ -2,13 +2,14 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { LedgerDb } from '@spend-ledger/ledger-db';
 import {
+  assignRequestId,
   handleErrors,
   handleNotFound,
   healthRoutes,
   type Logger,
   type Registry,
+  requestRoute,
 } from '@spend-ledger/platform';
-import { requestId } from 'hono/request-id';
 import { authenticate, type ScopeEnv } from './auth/authenticate.ts';
 import { logRoutes } from './routes/logs.ts';
 import { reportRoutes } from './routes/report.ts';
@@ -37,15 +38,17 @@ elsewhere).`,
 /** The internal query API; never listens (tests call it directly). */
 export function createQueryApp(deps: QueryAppDeps) {
   const app = new OpenAPIHono<ScopeEnv>();
-  app.use(requestId());
+  app.use(assignRequestId());
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
     deps.log.info(
       {
-        requestId: c.get('requestId' as never),
+        requestId: c.get('requestId'),
+        clientRequestId: c.get('clientRequestId'),
         method: c.req.method,
-        path: c.req.path,
+        // The route pattern, never the path: /v1/spend/key/{id} may name a raw api key.
+        route: requestRoute(c),
         status: c.res.status,
         scope: c.get('scope')?.type,
         tokenId: c.get('tokenId'),

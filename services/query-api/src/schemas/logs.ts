@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { ApiKeyQuerySchema } from '../api-key-param.ts';
 import { Spend } from './common.ts';
 
 export const SpendLogSchema = z
@@ -30,7 +31,7 @@ const dateTime = z.iso
   .optional();
 
 export const LogsQuerySchema = z.object({
-  api_key: id('Only this api key'),
+  api_key: ApiKeyQuerySchema,
   user_id: id('Only this user'),
   team_id: id('Only this team'),
   org_id: id('Only this org'),

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ENTITY_TYPES } from '@spend-ledger/contract';
+import { ApiKeyQuerySchema } from '../api-key-param.ts';
 import {
   BooleanQuerySchema,
   DateRangeQuerySchema,
@@ -29,7 +30,7 @@ export const DailySpendSchema = z
   .openapi('DailySpend');
 
 const narrowing = {
-  api_key: z.string().min(1).max(256).optional().openapi({ description: 'Only this api key' }),
+  api_key: ApiKeyQuerySchema,
   model: z.string().min(1).max(256).optional().openapi({ description: 'Only this model' }),
   provider: z
     .string()
