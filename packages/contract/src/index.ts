@@ -23,3 +23,11 @@ export {
   SpendEventSchema,
   spendDay,
 } from './spend-event.ts';
+export { isStorableText } from './storable-text.ts';
+export {
+  EARLIEST_DATE,
+  EARLIEST_INSTANT_MS,
+  instantInRange,
+  LATEST_DATE,
+  LATEST_INSTANT_MS,
+} from './time-bounds.ts';

@@ -1,5 +1,5 @@
-import { z } from '@hono/zod-openapi';
 import { type EntityType, normalizeApiKey } from '@spend-ledger/contract';
+import { textParam } from './schemas/params.ts';
 
 /**
  * The ledger stores an api key only as its SHA-256 digest (`normalizeApiKey`, the contract's one
@@ -7,7 +7,7 @@ import { type EntityType, normalizeApiKey } from '@spend-ledger/contract';
  * finds its spend instead of silently answering zero, and the raw secret goes no further than here
  * (not into SQL, logs or answers).
  */
-export const ApiKeyQuerySchema = z.string().min(1).max(256).transform(normalizeApiKey).optional().openapi({
+export const ApiKeyQuerySchema = textParam(256).transform(normalizeApiKey).optional().openapi({
   type: 'string',
   description: 'Only this api key: its SHA-256 hex digest, or the raw key (hashed before use)',
 });

@@ -11,6 +11,7 @@ import {
   requestRoute,
 } from '@spend-ledger/platform';
 import { authenticate, type ScopeEnv } from './auth/authenticate.ts';
+import { databaseApiError } from './query-errors.ts';
 import { logRoutes } from './routes/logs.ts';
 import { reportRoutes } from './routes/report.ts';
 import { spendRoutes } from './routes/spend.ts';
@@ -81,7 +82,9 @@ export function createQueryApp(deps: QueryAppDeps) {
   app.route('/v1/spend', spendRoutes(deps));
   app.route('/v1/report', reportRoutes(deps));
   app.route('/v1/logs', logRoutes(deps));
-  app.onError(handleErrors(deps.log));
+  const onError = handleErrors(deps.log);
+  // Database errors the client caused (400) or that are an outage (503) never become a 500.
+  app.onError((error, c) => onError(databaseApiError(error) ?? error, c));
   app.notFound(handleNotFound);
   return app;
 }

@@ -8,6 +8,7 @@ import {
   Spend,
   SpendFiguresSchema,
 } from './common.ts';
+import { textParam } from './params.ts';
 
 export const EntitySpendSchema = z
   .object({
@@ -31,10 +32,8 @@ export const DailySpendSchema = z
 
 const narrowing = {
   api_key: ApiKeyQuerySchema,
-  model: z.string().min(1).max(256).optional().openapi({ description: 'Only this model' }),
-  provider: z
-    .string()
-    .max(256)
+  model: textParam(256).optional().openapi({ description: 'Only this model' }),
+  provider: textParam(256, 0)
     .optional()
     .openapi({ description: 'Only this provider ("" for events without one)' }),
 };
