@@ -22,6 +22,7 @@ export {
   handleNotFound,
 } from './http-errors.ts';
 export { type HealthOptions, healthRoutes } from './http-health.ts';
+export { checkHttpLimits, HTTP_LIMITS_ENV, type HttpLimits, httpLimitsOf } from './http-limits.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { Counter, createMetricsRegistry, Gauge, Histogram, Registry } from './metrics.ts';
 export {

@@ -1,4 +1,15 @@
-import { csv, flag, kafkaBrokers, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
+import {
+  checkHttpLimits,
+  csv,
+  flag,
+  HTTP_LIMITS_ENV,
+  httpLimitsOf,
+  kafkaBrokers,
+  logLevel,
+  parseConfig,
+  port,
+  positiveInt,
+} from '@spend-ledger/platform';
 import { z } from 'zod';
 
 export const GatewayConfigSchema = z
@@ -31,7 +42,9 @@ export const GatewayConfigSchema = z
     RETRY_AFTER_SECONDS: positiveInt(2),
     SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
     LOG_LEVEL: logLevel(),
+    ...HTTP_LIMITS_ENV,
   })
+  .superRefine(checkHttpLimits)
   .transform((env) => ({
     host: env.GATEWAY_HOST,
     port: env.GATEWAY_PORT,
@@ -48,6 +61,7 @@ export const GatewayConfigSchema = z
     retryAfterSeconds: env.RETRY_AFTER_SECONDS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
+    httpLimits: httpLimitsOf(env),
   }));
 
 export type GatewayConfig = z.output<typeof GatewayConfigSchema>;

@@ -1,6 +1,9 @@
 import {
+  checkHttpLimits,
   databaseUrl,
   flag,
+  HTTP_LIMITS_ENV,
+  httpLimitsOf,
   kafkaBrokers,
   logLevel,
   parseConfig,
@@ -45,7 +48,9 @@ export const WriterConfigSchema = z
     WRITER_PORT: port(8082),
     SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
     LOG_LEVEL: logLevel(),
+    ...HTTP_LIMITS_ENV,
   })
+  .superRefine(checkHttpLimits)
   .transform((env) => ({
     databaseUrl: env.DATABASE_URL,
     dbPoolMax: env.DB_POOL_MAX,
@@ -68,6 +73,7 @@ export const WriterConfigSchema = z
     port: env.WRITER_PORT,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
+    httpLimits: httpLimitsOf(env),
   }));
 
 export type WriterConfig = z.output<typeof WriterConfigSchema>;

@@ -1,4 +1,14 @@
-import { csv, databaseUrl, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
+import {
+  checkHttpLimits,
+  csv,
+  databaseUrl,
+  HTTP_LIMITS_ENV,
+  httpLimitsOf,
+  logLevel,
+  parseConfig,
+  port,
+  positiveInt,
+} from '@spend-ledger/platform';
 import { z } from 'zod';
 
 export const QueryConfigSchema = z
@@ -15,9 +25,13 @@ export const QueryConfigSchema = z
     DB_POOL_MAX: positiveInt(10),
     /** Widest date range one request may ask for, in days. */
     MAX_RANGE_DAYS: positiveInt(366),
+    /** A query running longer than this is cancelled by Postgres and answered 503. */
+    QUERY_STATEMENT_TIMEOUT_MS: positiveInt(15_000),
     SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
     LOG_LEVEL: logLevel(),
+    ...HTTP_LIMITS_ENV,
   })
+  .superRefine(checkHttpLimits)
   .transform((env) => ({
     host: env.QUERY_HOST,
     port: env.QUERY_PORT,
@@ -25,8 +39,10 @@ export const QueryConfigSchema = z
     databaseUrl: env.DATABASE_URL,
     dbPoolMax: env.DB_POOL_MAX,
     maxRangeDays: env.MAX_RANGE_DAYS,
+    statementTimeoutMs: env.QUERY_STATEMENT_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
+    httpLimits: httpLimitsOf(env),
   }));
 
 export type QueryConfig = z.output<typeof QueryConfigSchema>;
