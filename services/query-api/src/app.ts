@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import type { LedgerDb } from '@spend-ledger/ledger-db';
 import {
   assignRequestId,
@@ -11,6 +10,7 @@ import {
   requestRoute,
 } from '@spend-ledger/platform';
 import { authenticate, type ScopeEnv } from './auth/authenticate.ts';
+import { docsRoutes } from './docs-page.ts';
 import { databaseApiError } from './query-errors.ts';
 import { logRoutes } from './routes/logs.ts';
 import { reportRoutes } from './routes/report.ts';
@@ -77,7 +77,7 @@ export function createQueryApp(deps: QueryAppDeps) {
     info: OPENAPI_INFO,
     security: [{ bearer: [] }],
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Spend Ledger API' }));
+  app.route('/', docsRoutes());
   app.use('/v1/*', authenticate(deps));
   app.route('/v1/spend', spendRoutes(deps));
   app.route('/v1/report', reportRoutes(deps));
