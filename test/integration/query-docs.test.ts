@@ -15,10 +15,20 @@ describe('query API: /docs is served from our own origin only', () => {
     const r = await h.get<string>('/docs', null);
     assert.equal(r.status, 200);
     assert.match(r.res.headers.get('content-type') ?? '', /^text\/html/);
-    assert.doesNotMatch(r.body, /(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}/i, 'no absolute or protocol-relative URL');
+    assert.doesNotMatch(
+      r.body,
+      /(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}/i,
+      'no absolute or protocol-relative URL',
+    );
     const refs = [...r.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
-    assert.ok(refs.some((ref) => ref.endsWith('.js')), 'loads a script');
-    assert.ok(refs.some((ref) => ref.endsWith('.css')), 'loads a style sheet');
+    assert.ok(
+      refs.some((ref) => ref.endsWith('.js')),
+      'loads a script',
+    );
+    assert.ok(
+      refs.some((ref) => ref.endsWith('.css')),
+      'loads a style sheet',
+    );
     for (const ref of refs) {
       assert.match(ref, /^\/docs\/assets\//, ref);
       const asset = await h.get<string>(ref, null);

@@ -54,9 +54,20 @@ describe('parseSpend', () => {
 describe('parseSpend: one rule for signs and blanks', () => {
   it('refuses a minus sign in either form, negative zero included', () => {
     // -1e-400 as a JSON number underflows to -0: the sender meant a negative amount.
-    for (const value of [-0, JSON.parse('-0') as number, JSON.parse('-1e-400') as number, '-0', '-0.0', '-1e-400']) {
+    for (const value of [
+      -0,
+      JSON.parse('-0') as number,
+      JSON.parse('-1e-400') as number,
+      '-0',
+      '-0.0',
+      '-1e-400',
+    ]) {
       const r = parseSpend(value);
-      assert.equal(r.ok, false, `expected ${Object.is(value, -0) ? '-0 (number)' : String(value)} to be refused`);
+      assert.equal(
+        r.ok,
+        false,
+        `expected ${Object.is(value, -0) ? '-0 (number)' : String(value)} to be refused`,
+      );
       if (!r.ok) assert.match(r.reason, /negative/);
     }
   });
