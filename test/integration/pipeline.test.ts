@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { normalizeApiKey } from '@spend-ledger/contract';
 import { aSpendEvent, uniqueSuffix, waitUntil } from '@spend-ledger/testing';
 import { sql } from 'drizzle-orm';
 import { type Pipeline, startPipeline } from './support/pipeline.ts';
@@ -78,7 +79,7 @@ describe('spend pipeline: gateway → Kafka → writer → Postgres → query AP
     assert.equal((await p.post(event)).status, 202);
     assert.equal((await p.post([event, marker])).status, 202);
 
-    await waitUntil(async () => (await requestsCounted(p, 'key', key)) === 2 || undefined, {
+    await waitUntil(async () => (await requestsCounted(p, 'key', normalizeApiKey(key))) === 2 || undefined, {
       description: 'both distinct request_ids to be written',
     });
     await p.waitForLagZero();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SpendEventSchema } from '@spend-ledger/contract';
+import { normalizeApiKey, SpendEventSchema } from '@spend-ledger/contract';
 import { aggregateSpend } from './aggregate.ts';
 
 const event = (o: Record<string, unknown>) =>
@@ -13,6 +13,9 @@ const event = (o: Record<string, unknown>) =>
     ...o,
   });
 
+// The ledger keys api keys by digest; K is the digest of the events' key "k".
+const K = normalizeApiKey('k');
+
 describe('aggregateSpend', () => {
   it('books an event against its key, user, end user, team, org and each tag', () => {
     const { totals } = aggregateSpend([
@@ -20,7 +23,7 @@ describe('aggregateSpend', () => {
     ]);
     assert.deepEqual(
       totals.map((t) => `${t.entityType}/${t.entityId}`),
-      ['end_user/e', 'key/k', 'org/o', 'tag/a', 'tag/b', 'team/t', 'user/u'],
+      ['end_user/e', `key/${K}`, 'org/o', 'tag/a', 'tag/b', 'team/t', 'user/u'],
     );
   });
 
@@ -46,7 +49,7 @@ describe('aggregateSpend', () => {
   it('returns rows sorted by conflict key (the lock order), whatever the input order', () => {
     const events = ['z', 'a', 'm', 'b'].map((k) => event({ api_key: k }));
     const keys = aggregateSpend(events).daily.map((d) => d.entityId);
-    assert.deepEqual(keys, ['a', 'b', 'm', 'z']);
+    assert.deepEqual(keys, ['z', 'a', 'm', 'b'].map(normalizeApiKey).sort());
     assert.deepEqual(aggregateSpend([...events].reverse()).daily, aggregateSpend(events).daily);
   });
 });
@@ -78,8 +81,8 @@ describe('aggregateSpend grain', () => {
     assert.deepEqual(
       rollup.map((r) => [r.dimension, r.value, r.day, r.spend.toString(), r.apiRequests, r.failedRequests]),
       [
-        ['key', 'k', '2026-11-28', '1.250000000000', 2, 1],
-        ['key', 'k', '2026-11-29', '0.500000000000', 1, 0],
+        ['key', K, '2026-11-28', '1.250000000000', 2, 1],
+        ['key', K, '2026-11-29', '0.500000000000', 1, 0],
         ['model', 'm', '2026-11-28', '1.250000000000', 2, 1],
         ['model', 'n', '2026-11-29', '0.500000000000', 1, 0],
         ['provider', '', '2026-11-28', '1.000000000000', 1, 1],

@@ -8,8 +8,8 @@ import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from '
 const USAGE = `usage: ledger token <create|list|revoke> ...
   token create (--admin | --team ID | --org ID | --key API_KEY) [--name TEXT] [--expires-in-days N]
       Issues a query API token and prints it once; only its SHA-256 is stored. A team, org or key
-      token reads only that entity and the api keys and requests inside it. --key takes the key as
-      the ledger stores it (a raw "sk-..." secret is hashed the way the gateway hashes it).
+      token reads only that entity and the api keys and requests inside it. --key takes the key's
+      SHA-256 hex digest or the raw key, which is hashed the way the gateway hashes it.
   token list [--json]      every token: id, scope, name, created, expires, revoked
   token revoke ID          takes effect on the next request
 Reads DATABASE_URL and the DB_* settings.`;

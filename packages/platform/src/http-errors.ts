@@ -1,6 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
+import { requestRoute } from './request-context.ts';
 
 /** The closed list of error codes, each with exactly one HTTP status. */
 export const ERROR_STATUS = {
@@ -67,7 +68,8 @@ export function errorResponse(c: Context, error: ApiError): Response {
 export function handleErrors(log: Logger): ErrorHandler {
   return (error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
-    log.error({ err: error, requestId: requestIdOf(c), path: c.req.path }, 'unhandled error');
+    // The route pattern, never the path: a path can hold a raw api key.
+    log.error({ err: error, requestId: requestIdOf(c), route: requestRoute(c) }, 'unhandled error');
     return errorResponse(
       c,
       new ApiError('INTERNAL', 'internal error; the request id identifies it in the logs'),

@@ -26,8 +26,15 @@ export {
   handleNotFound,
 } from './http-errors.ts';
 export { type HealthOptions, healthRoutes } from './http-health.ts';
+export { checkHttpLimits, HTTP_LIMITS_ENV, type HttpLimits, httpLimitsOf } from './http-limits.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { Counter, createMetricsRegistry, Gauge, Histogram, Registry } from './metrics.ts';
+export {
+  assignRequestId,
+  clientRequestIdOf,
+  MAX_CLIENT_REQUEST_ID,
+  requestRoute,
+} from './request-context.ts';
 export {
   type Listening,
   listen,

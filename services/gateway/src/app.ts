@@ -1,13 +1,14 @@
 import {
+  assignRequestId,
   bearerAuth,
   handleErrors,
   handleNotFound,
   healthRoutes,
   type Logger,
   type Registry,
+  requestRoute,
 } from '@spend-ledger/platform';
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
 import type { GatewayMetrics } from './metrics.ts';
 import { eventsRoute, type Publisher } from './routes/events.ts';
 
@@ -27,7 +28,7 @@ export interface GatewayAppDeps {
 /** Builds the gateway's HTTP app from its dependencies; never listens (tests call it directly). */
 export function createGatewayApp(deps: GatewayAppDeps): Hono {
   const app = new Hono();
-  app.use(requestId());
+  app.use(assignRequestId());
   // One labelled counter per (method, route, status), looked up by a string key: prom-client's
   // inc(labels) hashes the label object on every call.
   const requestCounters = new Map<string, { inc(): void }>();
@@ -36,7 +37,7 @@ export function createGatewayApp(deps: GatewayAppDeps): Hono {
     await next();
     const status = c.res.status;
     const method = c.req.method;
-    const route = c.req.routePath;
+    const route = requestRoute(c);
     const key = `${method} ${route} ${status}`;
     let counter = requestCounters.get(key);
     if (!counter) {
@@ -50,8 +51,10 @@ export function createGatewayApp(deps: GatewayAppDeps): Hono {
     deps.log[level](
       {
         requestId: c.get('requestId'),
+        clientRequestId: c.get('clientRequestId'),
         method,
-        path: c.req.path,
+        // The pattern, never the path (which a client chose).
+        route,
         status,
         ms: performance.now() - started,
       },

@@ -1,5 +1,15 @@
 import { checkKafkaEnv, kafkaConnection, kafkaEnv, topicDurability } from '@spend-ledger/kafka';
-import { csv, flag, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
+import {
+  checkHttpLimits,
+  csv,
+  flag,
+  HTTP_LIMITS_ENV,
+  httpLimitsOf,
+  logLevel,
+  parseConfig,
+  port,
+  positiveInt,
+} from '@spend-ledger/platform';
 import { z } from 'zod';
 
 export const GatewayConfigSchema = z
@@ -31,8 +41,10 @@ export const GatewayConfigSchema = z
     RETRY_AFTER_SECONDS: positiveInt(2),
     SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
     LOG_LEVEL: logLevel(),
+    ...HTTP_LIMITS_ENV,
   })
   .superRefine(checkKafkaEnv)
+  .superRefine(checkHttpLimits)
   .transform((env) => ({
     host: env.GATEWAY_HOST,
     port: env.GATEWAY_PORT,
@@ -50,6 +62,7 @@ export const GatewayConfigSchema = z
     retryAfterSeconds: env.RETRY_AFTER_SECONDS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
+    httpLimits: httpLimitsOf(env),
   }));
 
 export type GatewayConfig = z.output<typeof GatewayConfigSchema>;

@@ -44,7 +44,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     isReady: async () => producer.isHealthy(),
     isShuttingDown: gate.isShuttingDown,
   });
-  const http = await listen(app.fetch, config.host, config.port);
+  const http = await listen(app.fetch, config.host, config.port, config.httpLimits);
   log.info(
     { url: http.url, topic: config.topic, producers: config.producers, lingerMs: config.lingerMs },
     'gateway listening',

@@ -1,6 +1,15 @@
 import { checkKafkaEnv, kafkaConnection, kafkaEnv, topicDurability } from '@spend-ledger/kafka';
 import { checkDatabaseEnv, databaseConnection, databaseEnv } from '@spend-ledger/ledger-db';
-import { flag, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
+import {
+  checkHttpLimits,
+  flag,
+  HTTP_LIMITS_ENV,
+  httpLimitsOf,
+  logLevel,
+  parseConfig,
+  port,
+  positiveInt,
+} from '@spend-ledger/platform';
 import { z } from 'zod';
 
 export const WriterConfigSchema = z
@@ -37,9 +46,11 @@ export const WriterConfigSchema = z
     WRITER_PORT: port(8082),
     SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
     LOG_LEVEL: logLevel(),
+    ...HTTP_LIMITS_ENV,
   })
   .superRefine(checkKafkaEnv)
   .superRefine(checkDatabaseEnv)
+  .superRefine(checkHttpLimits)
   .transform((env) => ({
     database: databaseConnection(env),
     kafka: kafkaConnection(env),
@@ -62,6 +73,7 @@ export const WriterConfigSchema = z
     port: env.WRITER_PORT,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
+    httpLimits: httpLimitsOf(env),
   }));
 
 export type WriterConfig = z.output<typeof WriterConfigSchema>;

@@ -90,7 +90,7 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
     checks: { consumer: async () => joined, database: () => pingLedgerDb(ledger.db) },
     fetchLag: () => getConsumerLag(kafka, config.groupId, config.topic),
   });
-  const http = await listen(app.fetch, config.host, config.port);
+  const http = await listen(app.fetch, config.host, config.port, config.httpLimits);
   log.info({ url: http.url, topic: config.topic, group: config.groupId }, 'writer listening');
   await consumer.start();
 

@@ -1,15 +1,17 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import type { LedgerDb } from '@spend-ledger/ledger-db';
 import {
+  assignRequestId,
   handleErrors,
   handleNotFound,
   healthRoutes,
   type Logger,
   type Registry,
+  requestRoute,
 } from '@spend-ledger/platform';
-import { requestId } from 'hono/request-id';
 import { authenticate, type ScopeEnv } from './auth/authenticate.ts';
+import { docsRoutes } from './docs-page.ts';
+import { databaseApiError } from './query-errors.ts';
 import { logRoutes } from './routes/logs.ts';
 import { reportRoutes } from './routes/report.ts';
 import { spendRoutes } from './routes/spend.ts';
@@ -37,15 +39,17 @@ elsewhere).`,
 /** The internal query API; never listens (tests call it directly). */
 export function createQueryApp(deps: QueryAppDeps) {
   const app = new OpenAPIHono<ScopeEnv>();
-  app.use(requestId());
+  app.use(assignRequestId());
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
     deps.log.info(
       {
-        requestId: c.get('requestId' as never),
+        requestId: c.get('requestId'),
+        clientRequestId: c.get('clientRequestId'),
         method: c.req.method,
-        path: c.req.path,
+        // The route pattern, never the path: /v1/spend/key/{id} may name a raw api key.
+        route: requestRoute(c),
         status: c.res.status,
         scope: c.get('scope')?.type,
         tokenId: c.get('tokenId'),
@@ -73,12 +77,14 @@ export function createQueryApp(deps: QueryAppDeps) {
     info: OPENAPI_INFO,
     security: [{ bearer: [] }],
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Spend Ledger API' }));
+  app.route('/', docsRoutes());
   app.use('/v1/*', authenticate(deps));
   app.route('/v1/spend', spendRoutes(deps));
   app.route('/v1/report', reportRoutes(deps));
   app.route('/v1/logs', logRoutes(deps));
-  app.onError(handleErrors(deps.log));
+  const onError = handleErrors(deps.log);
+  // Database errors the client caused (400) or that are an outage (503) never become a 500.
+  app.onError((error, c) => onError(databaseApiError(error) ?? error, c));
   app.notFound(handleNotFound);
   return app;
 }

@@ -1,5 +1,14 @@
 import { checkDatabaseEnv, databaseConnection, databaseEnv } from '@spend-ledger/ledger-db';
-import { csv, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
+import {
+  checkHttpLimits,
+  csv,
+  HTTP_LIMITS_ENV,
+  httpLimitsOf,
+  logLevel,
+  parseConfig,
+  port,
+  positiveInt,
+} from '@spend-ledger/platform';
 import { z } from 'zod';
 
 export const QueryConfigSchema = z
@@ -16,18 +25,24 @@ export const QueryConfigSchema = z
     ...databaseEnv({ poolMax: 10 }),
     /** Widest date range one request may ask for, in days. */
     MAX_RANGE_DAYS: positiveInt(366),
+    /** A query running longer than this is cancelled by Postgres and answered 503. */
+    QUERY_STATEMENT_TIMEOUT_MS: positiveInt(15_000),
     SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
     LOG_LEVEL: logLevel(),
+    ...HTTP_LIMITS_ENV,
   })
   .superRefine(checkDatabaseEnv)
+  .superRefine(checkHttpLimits)
   .transform((env) => ({
     host: env.QUERY_HOST,
     port: env.QUERY_PORT,
     queryTokens: env.LEDGER_QUERY_TOKENS,
     database: databaseConnection(env),
     maxRangeDays: env.MAX_RANGE_DAYS,
+    statementTimeoutMs: env.QUERY_STATEMENT_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
+    httpLimits: httpLimitsOf(env),
   }));
 
 export type QueryConfig = z.output<typeof QueryConfigSchema>;

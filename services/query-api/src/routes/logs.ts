@@ -6,6 +6,7 @@ import { logInScope, scopedLogFilter } from '../auth/scope.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { errorResponses, notFoundResponse } from '../schemas/common.ts';
 import { LogsPageSchema, LogsQuerySchema, SpendLogSchema } from '../schemas/logs.ts';
+import { textParam } from '../schemas/params.ts';
 import { validationHook } from '../validation-hook.ts';
 
 const listRoute = createRoute({
@@ -29,11 +30,7 @@ const oneRoute = createRoute({
   description: "404 when unknown or outside the token's scope (a 403 would confirm that the id exists).",
   request: {
     params: z.object({
-      request_id: z
-        .string()
-        .min(1)
-        .max(128)
-        .openapi({ param: { name: 'request_id', in: 'path' } }),
+      request_id: textParam(128).openapi({ param: { name: 'request_id', in: 'path' } }),
     }),
   },
   responses: {

@@ -16,6 +16,7 @@ import {
   type WithinEntityDimension,
 } from '@spend-ledger/ledger-db';
 import { ApiError, type Logger } from '@spend-ledger/platform';
+import { storedEntityId } from '../api-key-param.ts';
 import type { ScopeEnv } from '../auth/authenticate.ts';
 import { selectorFor } from '../auth/scope.ts';
 import { streamCsv } from '../csv.ts';
@@ -56,7 +57,7 @@ function withinFor(
     ]);
   }
   if (q.entity_type !== undefined && q.entity_id !== undefined)
-    return selectorFor(scope, q.entity_type, q.entity_id);
+    return selectorFor(scope, q.entity_type, storedEntityId(q.entity_type, q.entity_id));
   return scope.type === 'admin' ? undefined : { entityType: scope.type, entityId: scope.id };
 }
 

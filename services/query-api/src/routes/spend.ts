@@ -12,6 +12,7 @@ import {
   streamRows,
 } from '@spend-ledger/ledger-db';
 import { ApiError, type Logger } from '@spend-ledger/platform';
+import { storedEntity } from '../api-key-param.ts';
 import type { ScopeEnv } from '../auth/authenticate.ts';
 import { selectorFor } from '../auth/scope.ts';
 import { streamCsv } from '../csv.ts';
@@ -106,14 +107,14 @@ export function spendRoutes(deps: { db: LedgerDb; maxRangeDays: number; log: Log
   const app = new OpenAPIHono<ScopeEnv>({ defaultHook: validationHook });
 
   app.openapi(totalsRoute, async (c) => {
-    const { entity_type, entity_id } = c.req.valid('param');
+    const { entity_type, entity_id } = storedEntity(c.req.valid('param'));
     const selector = selectorFor(c.get('scope'), entity_type, entity_id);
     const totals = await getEntityTotals(deps.db, selector);
     return c.json({ entity_type, entity_id, ...totals }, 200);
   });
 
   app.openapi(dailyRoute, async (c) => {
-    const { entity_type, entity_id } = c.req.valid('param');
+    const { entity_type, entity_id } = storedEntity(c.req.valid('param'));
     const { from, to, timezone } = c.req.valid('query');
     checkRange(from, to, deps.maxRangeDays);
     const selector = selectorFor(c.get('scope'), entity_type, entity_id);
@@ -124,7 +125,7 @@ export function spendRoutes(deps: { db: LedgerDb; maxRangeDays: number; log: Log
   });
 
   app.openapi(activityRoute, async (c) => {
-    const { entity_type, entity_id } = c.req.valid('param');
+    const { entity_type, entity_id } = storedEntity(c.req.valid('param'));
     const q = c.req.valid('query');
     checkRange(q.from, q.to, deps.maxRangeDays);
     const selector = narrowed(selectorFor(c.get('scope'), entity_type, entity_id), q);

@@ -1,18 +1,14 @@
 import { z } from '@hono/zod-openapi';
 import { ENTITY_TYPES } from '@spend-ledger/contract';
 import { queryTimeZone } from '../time-zone.ts';
+import { dateParam, textParam } from './params.ts';
 
 export const EntityParamsSchema = z.object({
   entity_type: z.enum(ENTITY_TYPES).openapi({ param: { name: 'entity_type', in: 'path' }, example: 'team' }),
-  entity_id: z
-    .string()
-    .min(1)
-    .max(256)
-    .openapi({ param: { name: 'entity_id', in: 'path' }, example: 'team-platform' }),
+  entity_id: textParam(256).openapi({ param: { name: 'entity_id', in: 'path' }, example: 'team-platform' }),
 });
 
-const day = (example: string) =>
-  z.iso.date({ error: 'must be a date YYYY-MM-DD' }).openapi({ example, format: 'date' });
+const day = (example: string) => dateParam().openapi({ example, format: 'date' });
 
 export const TimeZoneSchema = z
   .string()

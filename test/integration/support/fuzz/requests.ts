@@ -50,7 +50,9 @@ const encoded = (value: string): fc.Arbitrary<string> =>
       weight: 1,
       arbitrary: fc.constant(
         [...value]
-          .map((c) => (c < ' ' || c === '#' || c === '?' || c === ' ' ? encodeURIComponent(c.toWellFormed()) : c))
+          .map((c) =>
+            c < ' ' || c === '#' || c === '?' || c === ' ' ? encodeURIComponent(c.toWellFormed()) : c,
+          )
           .join(''),
       ),
     },
