@@ -50,13 +50,21 @@ interface Failure {
 async function fuzzEndpoint(
   endpoint: FuzzEndpoint,
   target: RequestTarget,
-  options: { token: string; queryNames: readonly string[]; concurrency: number },
+  options: {
+    token: string;
+    queryNames: readonly string[];
+    knownIds?: readonly string[];
+    concurrency: number;
+  },
   onAccepted?: (request: FuzzRequest, answer: Answer) => void,
 ): Promise<Failure[]> {
   const seed = SEED + ENDPOINTS.indexOf(endpoint);
   const requests = fc.sample(requestsFor(endpoint, options), { seed, numRuns: RUNS });
   const failures: Failure[] = [];
+  const statuses = new Map<number, number>();
+  const started = performance.now();
   await runRequests(target, requests, options.concurrency, (request, answer, index) => {
+    statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
     const problem = checkAnswer(request, answer);
     if (problem) {
       failures.push({ index, request: describeRequest(request), problem, answer: answer.text.slice(0, 300) });
@@ -64,6 +72,10 @@ async function fuzzEndpoint(
       onAccepted?.(request, answer);
     }
   });
+  const histogram = [...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`);
+  console.log(
+    `fuzz: ${endpoint.method} ${endpoint.path}: ${RUNS} requests in ${Math.round(performance.now() - started)} ms (${histogram.join(' ')})`,
+  );
   return failures;
 }
 
@@ -177,6 +189,7 @@ describe(`fuzzing every public endpoint (seed ${SEED})`, () => {
       assert.equal(failures.length, 0, report(endpoint, failures));
     }
     assert.ok(accepted.size > 0, 'some generated events were valid');
+    console.log(`fuzz: ${accepted.size} events accepted by the gateway`);
 
     // The real writer drains the topic; the ledger holds exactly the accepted events.
     await waitUntil(
@@ -207,15 +220,11 @@ describe(`fuzzing every public endpoint (seed ${SEED})`, () => {
     for (const endpoint of ENDPOINTS.filter((e) => e.service === 'query')) {
       const operation = doc.paths[endpoint.path]?.[endpoint.method.toLowerCase()];
       const queryNames = (operation?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
-      const started = performance.now();
       const failures = await fuzzEndpoint(endpoint, query, {
         token: QUERY_TOKEN,
         queryNames,
         concurrency: 16,
       });
-      console.log(
-        `fuzz: ${endpoint.method} ${endpoint.path} ${RUNS} requests in ${Math.round(performance.now() - started)} ms, ${failures.length} failures`,
-      );
       if (failures.length) reports.push(report(endpoint, failures));
     }
     assert.deepEqual(reports, []);

@@ -75,7 +75,8 @@ export function checkAnswer(request: FuzzRequest, answer: Answer): string | unde
     }
     if (body !== null && typeof body === 'object' && 'error' in body) return `${status} with an error body`;
     const problems: string[] = [];
-    checkFigures(body, '$', problems);
+    // Figures are checked in ledger answers, not in the OpenAPI document's examples.
+    if (request.url.startsWith('/v1/')) checkFigures(body, '$', problems);
     return problems.length ? `${status} with bad figures: ${problems.slice(0, 3).join('; ')}` : undefined;
   }
   if (contentType.includes('text/csv'))

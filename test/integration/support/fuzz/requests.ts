@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { FuzzEndpoint } from './endpoints.ts';
 import { type Body, fuzzBody } from './event-bodies.ts';
-import { oddString, segmentFor, valueFor } from './odd-values.ts';
+import { goodValueFor, oddString, segmentFor, valueFor } from './odd-values.ts';
 
 export interface FuzzRequest {
   method: string;
@@ -42,32 +42,34 @@ function authorization(token: string): fc.Arbitrary<string | undefined> {
   );
 }
 
-/** Encodes a generated value for a URL: mostly properly, sometimes raw or half-encoded. */
-const encoded = (value: string): fc.Arbitrary<string> =>
-  fc.oneof(
-    { weight: 5, arbitrary: fc.constant(encodeURIComponent(value.toWellFormed())) },
-    {
-      weight: 1,
-      arbitrary: fc.constant(
-        [...value]
-          .map((c) =>
-            c < ' ' || c === '#' || c === '?' || c === ' ' ? encodeURIComponent(c.toWellFormed()) : c,
-          )
-          .join(''),
-      ),
-    },
-    {
-      weight: 1,
-      arbitrary: fc.constantFrom('%', '%00', '%ZZ', '%C3%28', '%ED%A0%80', '%2F', '..', '%2e%2e'),
-    },
-  );
+const ODD_ESCAPES = ['%', '%00', '%ZZ', '%C3%28', '%ED%A0%80', '%2F', '..', '%2e%2e'];
 
-function pathFor(template: string): fc.Arbitrary<string> {
+/** How a value goes into the URL: mostly encoded properly, sometimes raw or as a broken escape. */
+const encoding = fc.oneof(
+  { weight: 12, arbitrary: fc.constant(-1) },
+  { weight: 1, arbitrary: fc.constant(-2) },
+  { weight: 1, arbitrary: fc.nat({ max: ODD_ESCAPES.length - 1 }) },
+);
+
+function encode(value: string, how: number): string {
+  if (how === -1) return encodeURIComponent(value.toWellFormed());
+  if (how === -2) {
+    return [...value.toWellFormed()]
+      .map((c) => (c <= ' ' || c === '#' || c === '?' || c === '%' ? encodeURIComponent(c) : c))
+      .join('');
+  }
+  return ODD_ESCAPES[how] as string;
+}
+
+const encoded = (value: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+  fc.tuple(value, encoding).map(([v, how]) => encode(v, how));
+
+function pathFor(template: string, known: readonly string[]): fc.Arbitrary<string> {
   const parts = template.split(/(\{[^}]+\})/).filter(Boolean);
   return fc
     .tuple(
       ...parts.map((part) =>
-        part.startsWith('{') ? segmentFor(part.slice(1, -1)).chain(encoded) : fc.constant(part),
+        part.startsWith('{') ? encoded(segmentFor(part.slice(1, -1), known)) : fc.constant(part),
       ),
       fc.oneof(
         { weight: 12, arbitrary: fc.constant('') },
@@ -77,26 +79,64 @@ function pathFor(template: string): fc.Arbitrary<string> {
     .map((pieces) => pieces.join(''));
 }
 
+type Pair = [key: string, value: string, keyEncoding: number, valueEncoding: number];
+
+/**
+ * Query strings in three kinds: plausible (each known parameter absent or valid: the request reaches
+ * the database), one bad value among plausible ones, and chaos (odd values, extra and repeated keys).
+ */
 function queryFor(names: readonly string[]): fc.Arbitrary<string> {
-  const known = names.map((name) => fc.option(fc.tuple(fc.constant(name), valueFor(name)), { freq: 3 }));
+  const pair = (key: fc.Arbitrary<string>, value: fc.Arbitrary<string>): fc.Arbitrary<Pair> =>
+    fc.tuple(key, value, encoding, encoding);
+  const each = (value: (name: string) => fc.Arbitrary<string>, freq: number) =>
+    fc.tuple(...names.map((name) => fc.option(pair(fc.constant(name), value(name)), { freq })));
+  // fc.option's freq: absent once in freq times.
+  const plausible = each(goodValueFor, 8);
+  const oneBad = names.length
+    ? fc.tuple(plausible, fc.nat({ max: names.length - 1 }), fc.constant(null)).chain(([pairs, i]) =>
+        pair(fc.constant(names[i] as string), valueFor(names[i] as string)).map((bad) => {
+          const out = [...pairs];
+          out[i] = bad;
+          return out;
+        }),
+      )
+    : plausible;
   const extra = fc.array(
-    fc.tuple(fc.oneof(oddString, fc.constantFrom(...(names.length ? names : ['x']))), oddString),
-    { maxLength: 2 },
+    pair(fc.oneof(oddString, fc.constantFrom(...(names.length ? names : ['x']))), oddString),
+    {
+      minLength: 1,
+      maxLength: 2,
+    },
   );
-  return fc.tuple(fc.tuple(...known), extra, fc.boolean()).chain(([picked, more, raw]) => {
-    const pairs = [...picked.filter((p): p is [string, string] => p !== null), ...more];
-    if (pairs.length === 0) return fc.constant('');
-    if (!raw) return fc.constant(`?${new URLSearchParams(pairs).toString()}`);
-    return fc
-      .tuple(...pairs.map(([k, v]) => fc.tuple(encoded(k), encoded(v))))
-      .map((encodedPairs) => `?${encodedPairs.map(([k, v]) => `${k}=${v}`).join('&')}`);
-  });
+  const chaos = fc.tuple(each(valueFor, 4), extra).map(([pairs, more]) => [...pairs, ...more]);
+  const raw = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(false) },
+    { weight: 1, arbitrary: fc.constant(true) },
+  );
+  return fc
+    .tuple(
+      fc.oneof(
+        { weight: 3, arbitrary: plausible },
+        { weight: 3, arbitrary: oneBad },
+        { weight: 2, arbitrary: chaos },
+      ),
+      raw,
+    )
+    .map(([picked, raw]) => {
+      const pairs = picked.filter((p): p is Pair => p !== null);
+      if (pairs.length === 0) return '';
+      if (!raw) {
+        const plain = pairs.map(([k, v]): [string, string] => [k.toWellFormed(), v.toWellFormed()]);
+        return `?${new URLSearchParams(plain).toString()}`;
+      }
+      return `?${pairs.map(([k, v, hk, hv]) => `${encode(k, hk)}=${encode(v, hv)}`).join('&')}`;
+    });
 }
 
 /** Requests for one endpoint: its own method most of the time, odd paths, queries and headers. */
 export function requestsFor(
   endpoint: FuzzEndpoint,
-  options: { token: string; queryNames: readonly string[] },
+  options: { token: string; queryNames: readonly string[]; knownIds?: readonly string[] },
 ): fc.Arbitrary<FuzzRequest> {
   const isPost = endpoint.method === 'POST';
   return fc
@@ -105,7 +145,7 @@ export function requestsFor(
         { weight: 9, arbitrary: fc.constant(endpoint.method) },
         { weight: 1, arbitrary: fc.constantFrom(...OTHER_METHODS) },
       ),
-      path: pathFor(endpoint.path),
+      path: pathFor(endpoint.path, options.knownIds ?? []),
       query: isPost
         ? fc.oneof({ weight: 9, arbitrary: fc.constant('') }, { weight: 1, arbitrary: queryFor([]) })
         : queryFor(options.queryNames),
@@ -131,7 +171,9 @@ export function requestsFor(
         : fc.constantFrom(undefined, undefined, 'application/json'),
       requestId: fc.option(headerText, { freq: 4 }),
       accept: fc.constantFrom(undefined, 'text/csv', 'application/xml', '*/*'),
-      body: isPost ? fuzzBody : fc.option(fuzzBody, { freq: 10 }),
+      body: isPost
+        ? fuzzBody
+        : fc.oneof({ weight: 19, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fuzzBody }),
     })
     .map((r) => {
       const headers: Record<string, string> = {};
