@@ -26,6 +26,7 @@ describe('query API service: statement timeout and server limits', () => {
         LEDGER_QUERY_TOKENS: TOKEN,
         DATABASE_URL: database.url,
         QUERY_STATEMENT_TIMEOUT_MS: '300',
+        QUERY_EXPORT_TIMEOUT_MS: '600',
         HTTP_HEADERS_TIMEOUT_MS: '400',
         HTTP_REQUEST_TIMEOUT_MS: '800',
       }),

@@ -23,6 +23,8 @@ export interface QueryAppDeps {
   log: Logger;
   registry: Registry;
   maxRangeDays: number;
+  /** statement_timeout of a CSV export (the pool's own is sized for one request); none if unset. */
+  exportTimeoutMs?: number;
   isReady: () => Promise<boolean>;
   isShuttingDown: () => boolean;
 }

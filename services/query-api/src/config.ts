@@ -27,6 +27,8 @@ export const QueryConfigSchema = z
     MAX_RANGE_DAYS: positiveInt(366),
     /** A query running longer than this is cancelled by Postgres and answered 503. */
     QUERY_STATEMENT_TIMEOUT_MS: positiveInt(15_000),
+    /** The same for a CSV export's statement, which runs until the client has read its last row. */
+    QUERY_EXPORT_TIMEOUT_MS: positiveInt(300_000),
     SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
     LOG_LEVEL: logLevel(),
     ...HTTP_LIMITS_ENV,
@@ -40,6 +42,7 @@ export const QueryConfigSchema = z
     database: databaseConnection(env),
     maxRangeDays: env.MAX_RANGE_DAYS,
     statementTimeoutMs: env.QUERY_STATEMENT_TIMEOUT_MS,
+    exportTimeoutMs: env.QUERY_EXPORT_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
     httpLimits: httpLimitsOf(env),

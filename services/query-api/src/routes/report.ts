@@ -61,7 +61,12 @@ function withinFor(
   return scope.type === 'admin' ? undefined : { entityType: scope.type, entityId: scope.id };
 }
 
-export function reportRoutes(deps: { db: LedgerDb; maxRangeDays: number; log: Logger }) {
+export function reportRoutes(deps: {
+  db: LedgerDb;
+  maxRangeDays: number;
+  log: Logger;
+  exportTimeoutMs?: number | undefined;
+}) {
   const app = new OpenAPIHono<ScopeEnv>({ defaultHook: validationHook });
   app.openapi(reportRoute, async (c) => {
     const q = c.req.valid('query');
@@ -100,7 +105,9 @@ export function reportRoutes(deps: { db: LedgerDb; maxRangeDays: number; log: Lo
           'successful_requests',
           'failed_requests',
         ],
-        batches: streamRows(deps.db, reportRowsQuery(params, edges)),
+        batches: streamRows(deps.db, reportRowsQuery(params, edges), undefined, {
+          statementTimeoutMs: deps.exportTimeoutMs,
+        }),
         log: deps.log,
       });
     }

@@ -103,7 +103,12 @@ function narrowed(
   };
 }
 
-export function spendRoutes(deps: { db: LedgerDb; maxRangeDays: number; log: Logger }) {
+export function spendRoutes(deps: {
+  db: LedgerDb;
+  maxRangeDays: number;
+  log: Logger;
+  exportTimeoutMs?: number | undefined;
+}) {
   const app = new OpenAPIHono<ScopeEnv>({ defaultHook: validationHook });
 
   app.openapi(totalsRoute, async (c) => {
@@ -137,7 +142,9 @@ export function spendRoutes(deps: { db: LedgerDb; maxRangeDays: number; log: Log
       return streamCsv(c, {
         filename: `activity-${entity_type}-${q.from}-${q.to}.csv`,
         columns: [...keys, ...METRIC_COLUMNS],
-        batches: streamRows(deps.db, activityRowsQuery(selector, days, q.breakdown)),
+        batches: streamRows(deps.db, activityRowsQuery(selector, days, q.breakdown), undefined, {
+          statementTimeoutMs: deps.exportTimeoutMs,
+        }),
         log: deps.log,
       });
     }
