@@ -18,6 +18,13 @@ export const ENDPOINTS: readonly FuzzEndpoint[] = [
   { service: 'query', method: 'GET', path: '/v1/report' },
   { service: 'query', method: 'GET', path: '/v1/logs' },
   { service: 'query', method: 'GET', path: '/v1/logs/{request_id}' },
+  // LiteLLM-compatible and admin routes (on main since h-ledger; answered 404 where not merged yet).
+  { service: 'query', method: 'GET', path: '/v1/admin/request-id-conflicts' },
+  { service: 'query', method: 'GET', path: '/user/daily/activity' },
+  { service: 'query', method: 'GET', path: '/team/daily/activity' },
+  { service: 'query', method: 'GET', path: '/tag/daily/activity' },
+  { service: 'query', method: 'GET', path: '/organization/daily/activity' },
+  { service: 'query', method: 'GET', path: '/customer/daily/activity' },
   { service: 'query', method: 'GET', path: '/openapi.json' },
   { service: 'query', method: 'GET', path: '/docs' },
 ];
