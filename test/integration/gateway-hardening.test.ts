@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { createLogger, type RunningService } from '@spend-ledger/platform';
-import { aSpendEvent, uniqueSuffix } from '@spend-ledger/testing';
+import { aSpendEvent, LOCAL_BROKER_ENV, uniqueSuffix } from '@spend-ledger/testing';
 import { GatewayConfigSchema } from '../../services/gateway/src/config.ts';
 import { startGateway } from '../../services/gateway/src/start-gateway.ts';
 import { KAFKA_BROKERS } from './support/pipeline.ts';
@@ -32,6 +32,7 @@ describe('gateway: strict parsing, request ids, logs and server limits', () => {
     });
     gateway = await startGateway(
       GatewayConfigSchema.parse({
+        ...LOCAL_BROKER_ENV,
         KAFKA_BROKERS,
         SPEND_TOPIC: `spend-events-hardening-${uniqueSuffix()}`,
         SPEND_TOPIC_PARTITIONS: '1',
