@@ -7,7 +7,7 @@ import { MIGRATIONS_FOLDER, reconcileLedger, writeSpendBatch } from '@spend-ledg
 import { aSpendEvent, createTestDatabase, type TestDatabase } from '@spend-ledger/testing';
 import { sql } from 'drizzle-orm';
 
-const MIGRATION = join(MIGRATIONS_FOLDER, '0005_hash_raw_api_keys.sql');
+const MIGRATION = join(MIGRATIONS_FOLDER, '0007_hash_raw_api_keys.sql');
 
 /** Runs the migration's statements again: it is idempotent, so this is what applying it to old rows does. */
 async function applyMigration(t: TestDatabase): Promise<void> {
@@ -22,7 +22,7 @@ const asStoredBefore = (overrides: Parameters<typeof aSpendEvent>[0]): SpendEven
   return { ...event, api_key: String(overrides?.api_key) };
 };
 
-describe('migration 0005: raw api keys already stored are hashed everywhere', () => {
+describe('migration 0007: raw api keys already stored are hashed everywhere', () => {
   const RAW = ['sk-ab', 'team-alias', 'Bearer sk-live-abcdef123456', ` sk-padded-key `, 'A'.repeat(64)];
   let t: TestDatabase;
   before(async () => {

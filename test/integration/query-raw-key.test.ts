@@ -74,6 +74,10 @@ describe('query API: raw api keys are hashed before every lookup and never logge
       `/v1/report?group_by=model&from=2026-11-01&to=2026-11-30&entity_type=key&entity_id=${RAW}`,
     );
     assert.equal(report.body.metadata.totals.spend, '3.500000000000');
+    const litellm = await h.get<{ metadata: { total_spend: number } }>(
+      `/team/daily/activity?start_date=2026-11-01&end_date=2026-11-30&team_ids=raw-team&api_key=${RAW}`,
+    );
+    assert.equal(litellm.body.metadata.total_spend, 3.5);
   });
 
   it('reads with a token scoped to the raw key', async () => {

@@ -14,10 +14,11 @@ export {
   type LedgerDbOptions,
   pingLedgerDb,
 } from './client.ts';
+export { eventDigest } from './content-digest.ts';
 export { dropDatabase, ensureDatabase } from './ensure-database.ts';
 export { MIGRATIONS_FOLDER, migrateLedger } from './migrate.ts';
 export * from './queries/index.ts';
-export { RecentRequestIds } from './recent-request-ids.ts';
+export { type RecentConflict, RecentRequestIds } from './recent-request-ids.ts';
 export {
   type Difference,
   type ExpectedTotals,
@@ -27,9 +28,12 @@ export {
 } from './reconcile.ts';
 export { reconcileCommand } from './reconcile-command.ts';
 export * as schema from './schema/index.ts';
+export { tokenCommand } from './token-command.ts';
 export {
+  conflictOf,
   type PreparedSpendBatch,
   prepareSpendBatch,
+  type RequestIdConflict,
   type WriteSpendResult,
   writePreparedBatch,
   writeSpendBatch,
