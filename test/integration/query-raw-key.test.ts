@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { SpendEventSchema } from '@spend-ledger/contract';
+import { writeSpendBatch } from '@spend-ledger/ledger-db';
 import { createLogger } from '@spend-ledger/platform';
 import { aSpendEvent } from '@spend-ledger/testing';
 import { sql } from 'drizzle-orm';
@@ -88,6 +90,21 @@ describe('query API: raw api keys are hashed before every lookup and never logge
     const logs = await h.get<{ data: unknown[] }>(`/v1/logs?api_key=${RAW}`, token);
     assert.equal(logs.status, 200);
     assert.equal(logs.body.data.length, 2);
+  });
+
+  it('redacts secrets in metadata stored before redaction existed, in every answer', async () => {
+    const event = SpendEventSchema.parse(aSpendEvent({ request_id: 'old-meta-1', team_id: 'raw-team' }));
+    // Written as an older gateway did: metadata as sent.
+    await writeSpendBatch(h.database.db, [
+      { ...event, metadata: { headers: { authorization: 'Bearer sk-live-old-secret-0001' }, note: 'ok' } },
+    ]);
+    const one = await h.get<{ metadata: unknown }>('/v1/logs/old-meta-1');
+    assert.deepEqual(one.body.metadata, { headers: { authorization: '[redacted]' }, note: 'ok' });
+    const list = await h.get<{ data: { request_id: string; metadata: unknown }[] }>(
+      '/v1/logs?team_id=raw-team',
+    );
+    const row = list.body.data.find((l) => l.request_id === 'old-meta-1');
+    assert.deepEqual(row?.metadata, { headers: { authorization: '[redacted]' }, note: 'ok' });
   });
 
   it('logs the route pattern, never the raw path, even for errors and unknown routes', async () => {
