@@ -82,6 +82,18 @@ describe('query API: raw api keys are hashed before every lookup and never logge
     assert.equal(litellm.body.metadata.total_spend, 3.5);
   });
 
+  it('tells caches not to keep authenticated answers, errors included', async () => {
+    for (const path of [
+      `/v1/spend/key/${RAW}`,
+      '/v1/logs?limit=0',
+      '/team/daily/activity?start_date=2026-11-01&end_date=2026-11-30',
+    ]) {
+      const r = await h.get(path);
+      assert.equal(r.res.headers.get('cache-control'), 'no-store', path);
+      assert.equal(r.res.headers.get('x-content-type-options'), 'nosniff', path);
+    }
+  });
+
   it('reads with a token scoped to the raw key', async () => {
     const token = await h.token({ type: 'key', id: RAW });
     const r = await h.get<Figures>(`/v1/spend/key/${RAW}`, token);

@@ -29,6 +29,7 @@ export {
   assignRequestId,
   clientRequestIdOf,
   MAX_CLIENT_REQUEST_ID,
+  privateResponses,
   requestRoute,
 } from './request-context.ts';
 export {

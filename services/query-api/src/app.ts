@@ -6,6 +6,7 @@ import {
   handleNotFound,
   healthRoutes,
   type Logger,
+  privateResponses,
   type Registry,
   requestRoute,
 } from '@spend-ledger/platform';
@@ -94,13 +95,13 @@ export function createQueryApp(deps: QueryAppDeps) {
   });
   app.route('/', docsRoutes());
   app.route('/ui', uiRoutes({ dir: deps.uiDir }));
-  app.use('/v1/*', authenticate(deps));
+  app.use('/v1/*', privateResponses(), authenticate(deps));
   app.route('/v1/spend', spendRoutes(deps));
   app.route('/v1/report', reportRoutes(deps));
   app.route('/v1/logs', logRoutes(deps));
   app.route('/v1/admin', adminRoutes(deps));
   // LiteLLM's read endpoints keep LiteLLM's paths (no /v1), with the same tokens and scopes.
-  for (const path of LITELLM_ACTIVITY_PATHS) app.use(path, authenticate(deps));
+  for (const path of LITELLM_ACTIVITY_PATHS) app.use(path, privateResponses(), authenticate(deps));
   app.route('/', liteLlmActivityRoutes(deps));
   const onError = handleErrors(deps.log);
   // Database errors the client caused (400) or that are an outage (503) never become a 500.
