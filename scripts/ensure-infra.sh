@@ -24,3 +24,13 @@ fi
 echo "postgres: ready at $PGHOST:$PGPORT"
 
 bash deploy/kafka/kafka.sh start
+
+# The dashboard's browser tests drive Debian's Chromium through playwright-core: a browser download at
+# install time is not possible on these machines, Debian's package is.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "chromium: not installed; installing Debian's package"
+  if ! { apt-get update -qq && apt-get install -y -qq chromium; }; then
+    echo "chromium: could not install it (needs root and Debian's archive); the dashboard tests will fail" >&2
+    if [[ "${CI:-}" == "true" ]]; then exit 1; fi
+  fi
+fi

@@ -7,10 +7,14 @@ shopt -s globstar nullglob
 
 bash scripts/ensure-infra.sh
 echo "== typecheck"; npx tsc -p tsconfig.json
+npx tsc -p services/query-api/ui/tsconfig.json
 echo "== lint"; npx biome check .
+# The query API serves the dashboard from these assets; the browser tests load them.
+echo "== build:ui"; npm run --silent build:ui
 
 # Node 20's test runner does not expand globs itself.
-files=(packages/*/src/**/*.test.ts services/*/src/**/*.test.ts test/integration/**/*.test.ts)
+files=(packages/*/src/**/*.test.ts services/*/src/**/*.test.ts services/*/ui/src/**/*.test.ts
+  test/integration/**/*.test.ts)
 if [[ $# -gt 0 ]]; then files=("$@"); fi
 echo "== tests (${#files[@]} files)"
 export KAFKAJS_NO_PARTITIONER_WARNING=1

@@ -65,8 +65,12 @@ const BUILD_AGGREGATES = `
     union all select 'user', user_id, l.* from spend_logs l where user_id is not null
     union all select 'end_user', end_user_id, l.* from spend_logs l where end_user_id is not null
     union all select 'team', team_id, l.* from spend_logs l where team_id is not null
+    union all select 'team_member', replace(replace(team_id, '%', '%25'), '/', '%2F') || '/'
+        || replace(replace(user_id, '%', '%25'), '/', '%2F'), l.* from spend_logs l
+      where team_id is not null and user_id is not null
     union all select 'org', org_id, l.* from spend_logs l where org_id is not null
-    union all select 'tag', tag, l.* from spend_logs l, unnest(l.tags) as tag;
+    union all select 'tag', tag, l.* from spend_logs l, unnest(l.tags) as tag
+    union all select 'proxy', 'litellm-proxy-budget', l.* from spend_logs l;
   truncate daily_spend, daily_rollup, entity_totals;
   insert into daily_spend (entity_type, entity_id, day, hour, api_key, model, provider, prompt_tokens,
       completion_tokens, spend, api_requests, successful_requests, failed_requests)

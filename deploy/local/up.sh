@@ -33,6 +33,8 @@ export KAFKAJS_NO_PARTITIONER_WARNING=1
 set +a
 
 npm run --silent db:migrate
+# The dashboard the query API serves under /ui (static assets, rebuilt on every up: about a second).
+npm run --silent build:ui
 
 start_service() { # name dir port [node flags]
   local name=$1 dir=$2 port=$3 node_flags=${4:-} pidfile="$STATE/$1.pid" logfile="$STATE/$1.log"
@@ -72,6 +74,7 @@ cat <<MSG
 Spend Ledger is up.
   gateway        http://127.0.0.1:${GATEWAY_PORT:-8080}   POST /v1/events   (token: $INGEST)
   query API      http://127.0.0.1:${QUERY_PORT:-8081}   GET /v1/spend/...  /docs  (token: $QUERY)
+  dashboard      http://127.0.0.1:${QUERY_PORT:-8081}/ui   (sign in with the query token above)
   ledger writer  http://127.0.0.1:${WRITER_PORT:-8082}   /readyz /metrics /lag
   kafka          127.0.0.1:9092   postgres  $DATABASE_URL
 Tokens are kept in .local/tokens.env. Stop everything with: npm run down

@@ -47,7 +47,18 @@ describe('10,000 events with 5% duplicates', () => {
     assert.deepEqual(report.differences, []);
     const entities = Object.values(expected).reduce((n, ids) => n + Object.keys(ids).length, 0);
     assert.equal(report.compared['expected-vs-totals'], entities);
-    assert.deepEqual(Object.keys(expected).sort(), ['end_user', 'key', 'org', 'tag', 'team', 'user']);
+    assert.deepEqual(Object.keys(expected).sort(), [
+      'end_user',
+      'key',
+      'org',
+      'proxy',
+      'tag',
+      'team',
+      'team_member',
+      'user',
+    ]);
+    // The escaped team_member ids (a team id with '/' and '%') are covered too.
+    assert.ok(Object.keys(expected.team_member ?? {}).some((id) => id.includes('%2F') && id.includes('%25')));
 
     // And the same figures through the query API.
     for (const [type, ids] of Object.entries(expected)) {
@@ -60,6 +71,8 @@ describe('10,000 events with 5% duplicates', () => {
             r.body.spend,
             r.body.prompt_tokens,
             r.body.completion_tokens,
+            r.body.cache_read_input_tokens,
+            r.body.cache_creation_input_tokens,
             r.body.api_requests,
             r.body.failed_requests,
           ],
@@ -67,6 +80,8 @@ describe('10,000 events with 5% duplicates', () => {
             want.spend,
             Number(want.prompt_tokens),
             Number(want.completion_tokens),
+            Number(want.cache_read_input_tokens),
+            Number(want.cache_creation_input_tokens),
             Number(want.api_requests),
             Number(want.failed_requests),
           ],

@@ -7,7 +7,7 @@ import { MIGRATIONS_FOLDER, reconcileLedger, writeSpendBatch } from '@spend-ledg
 import { aSpendEvent, createTestDatabase, type TestDatabase } from '@spend-ledger/testing';
 import { sql } from 'drizzle-orm';
 
-const MIGRATION = join(MIGRATIONS_FOLDER, '0005_hash_raw_api_keys.sql');
+const MIGRATION = join(MIGRATIONS_FOLDER, '0007_hash_raw_api_keys.sql');
 
 /** Runs the migration's statements again: it is idempotent, so this is what applying it to old rows does. */
 async function applyMigration(t: TestDatabase): Promise<void> {
@@ -22,7 +22,7 @@ const asStoredBefore = (overrides: Parameters<typeof aSpendEvent>[0]): SpendEven
   return { ...event, api_key: String(overrides?.api_key) };
 };
 
-describe('migration 0005: raw api keys already stored are hashed everywhere', () => {
+describe('migration 0007: raw api keys already stored are hashed everywhere', () => {
   const RAW = ['sk-ab', 'team-alias', 'Bearer sk-live-abcdef123456', ` sk-padded-key `, 'A'.repeat(64)];
   let t: TestDatabase;
   before(async () => {
@@ -43,6 +43,8 @@ describe('migration 0005: raw api keys already stored are hashed everywhere', ()
     await t.db.execute(
       sql`insert into api_tokens (id, token_hash, name, scope_type, scope_id) values ('tok_mig', 'h', '', 'key', 'sk-ab')`,
     );
+    await t.db.execute(sql`insert into request_id_conflicts (request_id, content_digest, api_key, event_timestamp)
+      values ('r-mig', decode('00', 'hex'), 'team-alias', now())`);
     await applyMigration(t);
   });
   after(async () => {
@@ -55,9 +57,17 @@ describe('migration 0005: raw api keys already stored are hashed everywhere', ()
       union select entity_id from daily_spend where entity_type = 'key'
       union select value from daily_rollup where dimension = 'key'
       union select entity_id from entity_totals where entity_type = 'key'
-      union select scope_id from api_tokens where scope_type = 'key'`);
+      union select scope_id from api_tokens where scope_type = 'key'
+      union select api_key from request_id_conflicts`);
     const found = rows.map((r) => r.v).sort();
     assert.deepEqual(found, [...new Set(RAW.map(normalizeApiKey))].sort());
+  });
+
+  it('clears the content digest of rewritten rows (it covered the raw key), keeps the others', async () => {
+    const rows = await t.db.execute<{ digest: boolean }>(
+      sql`select content_digest is not null as digest from spend_logs`,
+    );
+    assert.equal(rows.filter((r) => r.digest).length, 1, 'only the row written under the digest keeps one');
   });
 
   it('hashes the way the contract does, and merges a raw key with its digest', async () => {

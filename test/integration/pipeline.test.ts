@@ -8,7 +8,9 @@ import { type Pipeline, startPipeline } from './support/pipeline.ts';
 /** Sum of api_requests in entity_totals for one entity, straight from the database. */
 async function requestsCounted(p: Pipeline, entityType: string, entityId: string): Promise<number> {
   const rows = await p.database.db.execute<{ n: string }>(
-    sql`select coalesce(sum(api_requests), 0)::text as n from entity_totals where entity_type = ${entityType} and entity_id = ${entityId}`,
+    // The ledger names an api key by its digest (the contract's rule).
+    sql`select coalesce(sum(api_requests), 0)::text as n from entity_totals where entity_type = ${entityType}
+      and entity_id = ${entityType === 'key' ? normalizeApiKey(entityId) : entityId}`,
   );
   return Number(rows[0]?.n ?? 0);
 }
@@ -79,7 +81,7 @@ describe('spend pipeline: gateway → Kafka → writer → Postgres → query AP
     assert.equal((await p.post(event)).status, 202);
     assert.equal((await p.post([event, marker])).status, 202);
 
-    await waitUntil(async () => (await requestsCounted(p, 'key', normalizeApiKey(key))) === 2 || undefined, {
+    await waitUntil(async () => (await requestsCounted(p, 'key', key)) === 2 || undefined, {
       description: 'both distinct request_ids to be written',
     });
     await p.waitForLagZero();
@@ -127,6 +129,49 @@ describe('spend pipeline: gateway → Kafka → writer → Postgres → query AP
     );
     assert.equal(await topicEnd(p), before, 'the topic did not grow');
     assert.equal(await requestsCounted(p, 'key', key), 0);
+  });
+
+  it('records a request_id reused with other content, from the recent-id cache and after a writer restart', async () => {
+    const key = `key-${uniqueSuffix()}`;
+    const event = aSpendEvent({ api_key: key, spend: '1' });
+    const other = { ...event, spend: '2' };
+    type Conflicts = { data: Array<{ request_id: string; api_key: string; content_digest: string }> };
+    const conflicts = async () =>
+      (await p.get<Conflicts>(`/v1/admin/request-id-conflicts?request_id=${event.request_id}`)).body.data;
+    const writer = p.writers[0]?.url;
+    const conflictsCounted = async () => {
+      const metrics = await (await fetch(`${writer}/metrics`)).text();
+      return Number(/^writer_request_id_conflicts_total\{[^}]*\} (\d+)/m.exec(metrics)?.[1]);
+    };
+    // Earlier tests of this file may have recorded conflicts of their own.
+    const before = await conflictsCounted();
+    assert.equal((await p.post(event)).status, 202);
+    await waitUntil(async () => (await requestsCounted(p, 'key', key)) === 1 || undefined, {
+      description: 'the first event to be written',
+    });
+    // Same writer: its recent-id cache drops the exact copy silently and hands the other on as a conflict.
+    assert.equal((await p.post([event, other])).status, 202);
+    await waitUntil(async () => ((await conflicts()).length === 1 ? true : undefined), {
+      description: 'the conflict to be recorded',
+    });
+    // The row commits a moment before the writer's counter moves.
+    await waitUntil(async () => (await conflictsCounted()) === before + 1 || undefined, {
+      description: 'writer_request_id_conflicts_total to count the conflict',
+    });
+
+    // A fresh writer (empty cache) finds the third version through the ledger's own guard.
+    const [old] = p.writers.splice(0, 1);
+    await old?.stop();
+    await p.startWriter();
+    const third = { ...event, model: 'another-model' };
+    assert.equal((await p.post([third, event, other])).status, 202);
+    await waitUntil(async () => ((await conflicts()).length === 2 ? true : undefined), {
+      description: 'the second distinct conflict to be recorded',
+    });
+    await p.waitForLagZero();
+    const totals = await p.get<{ spend: string; api_requests: number }>(`/v1/spend/key/${key}`);
+    assert.deepEqual([totals.body.spend, totals.body.api_requests], ['1.000000000000', 1]);
+    assert.equal((await conflicts()).length, 2, 'the same conflicting content is recorded once');
   });
 });
 

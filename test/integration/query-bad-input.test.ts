@@ -89,6 +89,19 @@ describe('query API: no input produces a 500', () => {
     );
   });
 
+  it("holds LiteLLM's read endpoints and the admin endpoint to the same rules", async () => {
+    for (const [path, field] of [
+      ['/team/daily/activity?start_date=0000-01-01&end_date=0000-01-02', 'start_date'],
+      ['/user/daily/activity?start_date=2026-11-01&end_date=2200-01-02', 'end_date'],
+      ['/user/daily/activity?start_date=2026-11-01&end_date=2026-11-02&user_id=a%00', 'user_id'],
+      ['/team/daily/activity?start_date=2026-11-01&end_date=2026-11-02&team_ids=a,b%00', 'team_ids.1'],
+      ['/tag/daily/activity?start_date=2026-11-01&end_date=2026-11-02&model=%00', 'model'],
+      ['/v1/admin/request-id-conflicts?request_id=%00', 'request_id'],
+    ] as const) {
+      await expect400(path, field);
+    }
+  });
+
   it('answers a repeated, over-long or malformed parameter with a 400, never a 500', async () => {
     for (const path of [
       '/v1/logs?user_id=a&user_id=b',

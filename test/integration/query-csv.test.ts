@@ -69,13 +69,15 @@ describe('CSV export', () => {
       'spend',
       'prompt_tokens',
       'completion_tokens',
+      'cache_read_input_tokens',
+      'cache_creation_input_tokens',
       'api_requests',
       'successful_requests',
       'failed_requests',
     ]);
     const expected = expectedBy(events, (e) => e.timestamp.slice(0, 10));
     assert.deepEqual(
-      rows.slice(1).map((x) => [x[0], x[1], x[4]]),
+      rows.slice(1).map((x) => [x[0], x[1], x[6]]),
       [...expected].map(([d, f]) => [d, f.spend, String(f.api_requests)]),
     );
   });

@@ -29,6 +29,12 @@ describe('OpenAPI document and reference page', () => {
   it('documents every route with the parameters the zod schemas validate', async () => {
     const doc = (await h.get<OpenApiDoc>('/openapi.json', null)).body;
     assert.deepEqual(Object.keys(doc.paths).sort(), [
+      '/customer/daily/activity',
+      '/organization/daily/activity',
+      '/tag/daily/activity',
+      '/team/daily/activity',
+      '/user/daily/activity',
+      '/v1/admin/request-id-conflicts',
       '/v1/logs',
       '/v1/logs/{request_id}',
       '/v1/report',

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { SpendEventSchema } from '@spend-ledger/contract';
+import { writeSpendBatch } from '@spend-ledger/ledger-db';
 import { createLogger } from '@spend-ledger/platform';
 import { aSpendEvent } from '@spend-ledger/testing';
 import { sql } from 'drizzle-orm';
@@ -74,6 +76,22 @@ describe('query API: raw api keys are hashed before every lookup and never logge
       `/v1/report?group_by=model&from=2026-11-01&to=2026-11-30&entity_type=key&entity_id=${RAW}`,
     );
     assert.equal(report.body.metadata.totals.spend, '3.500000000000');
+    const litellm = await h.get<{ metadata: { total_spend: number } }>(
+      `/team/daily/activity?start_date=2026-11-01&end_date=2026-11-30&team_ids=raw-team&api_key=${RAW}`,
+    );
+    assert.equal(litellm.body.metadata.total_spend, 3.5);
+  });
+
+  it('tells caches not to keep authenticated answers, errors included', async () => {
+    for (const path of [
+      `/v1/spend/key/${RAW}`,
+      '/v1/logs?limit=0',
+      '/team/daily/activity?start_date=2026-11-01&end_date=2026-11-30',
+    ]) {
+      const r = await h.get(path);
+      assert.equal(r.res.headers.get('cache-control'), 'no-store', path);
+      assert.equal(r.res.headers.get('x-content-type-options'), 'nosniff', path);
+    }
   });
 
   it('reads with a token scoped to the raw key', async () => {
@@ -84,6 +102,21 @@ describe('query API: raw api keys are hashed before every lookup and never logge
     const logs = await h.get<{ data: unknown[] }>(`/v1/logs?api_key=${RAW}`, token);
     assert.equal(logs.status, 200);
     assert.equal(logs.body.data.length, 2);
+  });
+
+  it('redacts secrets in metadata stored before redaction existed, in every answer', async () => {
+    const event = SpendEventSchema.parse(aSpendEvent({ request_id: 'old-meta-1', team_id: 'raw-team' }));
+    // Written as an older gateway did: metadata as sent.
+    await writeSpendBatch(h.database.db, [
+      { ...event, metadata: { headers: { authorization: 'Bearer sk-live-old-secret-0001' }, note: 'ok' } },
+    ]);
+    const one = await h.get<{ metadata: unknown }>('/v1/logs/old-meta-1');
+    assert.deepEqual(one.body.metadata, { headers: { authorization: '[redacted]' }, note: 'ok' });
+    const list = await h.get<{ data: { request_id: string; metadata: unknown }[] }>(
+      '/v1/logs?team_id=raw-team',
+    );
+    const row = list.body.data.find((l) => l.request_id === 'old-meta-1');
+    assert.deepEqual(row?.metadata, { headers: { authorization: '[redacted]' }, note: 'ok' });
   });
 
   it('logs the route pattern, never the raw path, even for errors and unknown routes', async () => {

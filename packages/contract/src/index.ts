@@ -1,5 +1,12 @@
 export { isApiKeyDigest, normalizeApiKey } from './api-key.ts';
-export { ENTITY_TYPES, type EntityType, EntityTypeSchema } from './entity-type.ts';
+export {
+  ENTITY_TYPES,
+  type EntityType,
+  EntityTypeSchema,
+  PROXY_ENTITY_ID,
+  parseTeamMemberId,
+  teamMemberId,
+} from './entity-type.ts';
 export {
   canonicalSpend,
   formatSpend,

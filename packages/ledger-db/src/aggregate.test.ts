@@ -17,14 +17,56 @@ const event = (o: Record<string, unknown>) =>
 const K = normalizeApiKey('k');
 
 describe('aggregateSpend', () => {
-  it('books an event against its key, user, end user, team, org and each tag', () => {
+  it('books an event against its key, user, end user, team, team member, org, each tag and the proxy', () => {
     const { totals } = aggregateSpend([
       event({ user_id: 'u', end_user_id: 'e', team_id: 't', org_id: 'o', tags: ['a', 'b'] }),
     ]);
     assert.deepEqual(
-      totals.map((t) => `${t.entityType}/${t.entityId}`),
-      ['end_user/e', `key/${K}`, 'org/o', 'tag/a', 'tag/b', 'team/t', 'user/u'],
+      totals.map((t) => `${t.entityType}:${t.entityId}`),
+      [
+        'end_user:e',
+        `key:${K}`,
+        'org:o',
+        'proxy:litellm-proxy-budget',
+        'tag:a',
+        'tag:b',
+        'team:t',
+        'team_member:t/u',
+        'user:u',
+      ],
     );
+  });
+
+  it('books a team member only with both team and user, escaping "/" and "%" in its id', () => {
+    const { totals } = aggregateSpend([
+      event({ team_id: 'a/b', user_id: '50%' }),
+      event({ team_id: 't' }),
+      event({ user_id: 'u' }),
+    ]);
+    assert.deepEqual(
+      totals.filter((t) => t.entityType === 'team_member').map((t) => [t.entityId, t.apiRequests]),
+      [['a%2Fb/50%25', 1]],
+    );
+    assert.equal(totals.find((t) => t.entityType === 'proxy')?.apiRequests, 3);
+  });
+
+  it('books an event without a virtual key (api_key "") against every entity but the key', () => {
+    const keyless = { ...event({ team_id: 't', user_id: 'u' }), api_key: '' };
+    const { totals, daily } = aggregateSpend([keyless]);
+    assert.deepEqual(
+      totals.map((t) => t.entityType),
+      ['proxy', 'team', 'team_member', 'user'],
+    );
+    assert.ok(daily.every((d) => d.apiKey === ''));
+  });
+
+  it('sums cache tokens like the other metrics', () => {
+    const { totals } = aggregateSpend([
+      event({ cache_read_input_tokens: 7, cache_creation_input_tokens: 2 }),
+      event({ cache_read_input_tokens: 5 }),
+    ]);
+    const key = totals.find((t) => t.entityType === 'key');
+    assert.deepEqual([key?.cacheReadInputTokens, key?.cacheCreationInputTokens], [12, 2]);
   });
 
   it('sums exactly and splits daily rows by day, model and provider, absent provider as ""', () => {
@@ -35,7 +77,9 @@ describe('aggregateSpend', () => {
       event({ spend: '0.4', provider: 'openai' }),
     ]);
     assert.deepEqual(
-      daily.map((d) => [d.day, d.provider, d.spend.toString(), d.apiRequests, d.failedRequests]),
+      daily
+        .filter((d) => d.entityType === 'key')
+        .map((d) => [d.day, d.provider, d.spend.toString(), d.apiRequests, d.failedRequests]),
       [
         ['2026-11-28', '', '0.300000000000', 2, 1],
         ['2026-11-28', 'openai', '0.400000000000', 1, 0],
@@ -48,7 +92,9 @@ describe('aggregateSpend', () => {
 
   it('returns rows sorted by conflict key (the lock order), whatever the input order', () => {
     const events = ['z', 'a', 'm', 'b'].map((k) => event({ api_key: k }));
-    const keys = aggregateSpend(events).daily.map((d) => d.entityId);
+    const keys = aggregateSpend(events)
+      .daily.filter((d) => d.entityType === 'key')
+      .map((d) => d.entityId);
     assert.deepEqual(keys, ['z', 'a', 'm', 'b'].map(normalizeApiKey).sort());
     assert.deepEqual(aggregateSpend([...events].reverse()).daily, aggregateSpend(events).daily);
   });
@@ -63,7 +109,7 @@ describe('aggregateSpend grain', () => {
       event({ timestamp: '2026-11-29T00:00:00Z' }),
     ]);
     assert.deepEqual(
-      daily.map((d) => [d.day, d.hour, d.apiRequests]),
+      daily.filter((d) => d.entityType === 'key').map((d) => [d.day, d.hour, d.apiRequests]),
       [
         ['2026-11-28', 3, 2],
         ['2026-11-28', 23, 1],
@@ -88,6 +134,8 @@ describe('aggregateSpend grain', () => {
         ['provider', '', '2026-11-28', '1.000000000000', 1, 1],
         ['provider', '', '2026-11-29', '0.500000000000', 1, 0],
         ['provider', 'openai', '2026-11-28', '0.250000000000', 1, 0],
+        ['proxy', 'litellm-proxy-budget', '2026-11-28', '1.250000000000', 2, 1],
+        ['proxy', 'litellm-proxy-budget', '2026-11-29', '0.500000000000', 1, 0],
         ['tag', 'x', '2026-11-28', '0.250000000000', 1, 0],
         ['team', 't', '2026-11-28', '1.250000000000', 2, 1],
         ['team', 't', '2026-11-29', '0.500000000000', 1, 0],

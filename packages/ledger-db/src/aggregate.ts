@@ -1,9 +1,19 @@
-import { type EntityType, type SpendEvent, SpendSum, spendDay } from '@spend-ledger/contract';
+import {
+  ENTITY_TYPES as ALL_ENTITY_TYPES,
+  type EntityType,
+  PROXY_ENTITY_ID,
+  type SpendEvent,
+  SpendSum,
+  spendDay,
+  teamMemberId,
+} from '@spend-ledger/contract';
 
 /** Additive metrics shared by daily rows and entity totals; spend summed exactly. */
 export interface SpendMetrics {
   promptTokens: number;
   completionTokens: number;
+  cacheReadInputTokens: number;
+  cacheCreationInputTokens: number;
   spend: SpendSum;
   apiRequests: number;
   successfulRequests: number;
@@ -46,6 +56,8 @@ export interface SpendDeltas {
 function addEvent(into: SpendMetrics, event: SpendEvent, spend: SpendSum): void {
   into.promptTokens += event.prompt_tokens;
   into.completionTokens += event.completion_tokens;
+  into.cacheReadInputTokens += event.cache_read_input_tokens;
+  into.cacheCreationInputTokens += event.cache_creation_input_tokens;
   into.spend.add(spend);
   into.apiRequests += 1;
   if (event.status === 'success') into.successfulRequests += 1;
@@ -83,6 +95,8 @@ function withZeroMetrics<R extends object>(row: R): R & SpendMetrics {
   const r = row as R & SpendMetrics;
   r.promptTokens = 0;
   r.completionTokens = 0;
+  r.cacheReadInputTokens = 0;
+  r.cacheCreationInputTokens = 0;
   r.spend = new SpendSum();
   r.apiRequests = 0;
   r.successfulRequests = 0;
@@ -157,9 +171,7 @@ function bookOther(
 const sortedKeys = <K extends string, V>(map: Map<K, V>): K[] => [...map.keys()].sort();
 
 /** Entity types in the order their rows are sorted (the lock order): by name. */
-const ENTITY_TYPES: readonly EntityType[] = (['key', 'user', 'end_user', 'team', 'org', 'tag'] as const)
-  .slice()
-  .sort();
+const ENTITY_TYPES: readonly EntityType[] = ALL_ENTITY_TYPES.slice().sort();
 
 /**
  * Collapses events (already deduplicated) into hourly (daily_spend), roll-up and total deltas, each
@@ -179,10 +191,13 @@ export function aggregateSpend(events: readonly SpendEvent[]): SpendDeltas {
   const teams = entitiesOf('team');
   const orgs = entitiesOf('org');
   const tags = entitiesOf('tag');
+  const members = entitiesOf('team_member');
+  const proxy = entitiesOf('proxy');
   // Roll-up rows of the two dimensions that are not entities, by value, then day.
   const models = new Map<string, Map<string, RollupDelta>>();
   const providers = new Map<string, Map<string, RollupDelta>>();
-  // The entity mapping (mirrored in SQL by reconcile.ts): key, user, end_user, team, org, each tag.
+  // The entity mapping (mirrored in SQL by reconcile.ts): key (unless '': a request made without a
+  // virtual key), user, end_user, team, team member (team and user both set), org, each tag, proxy.
   for (const event of events) {
     const spend = new SpendSum();
     spend.addText(event.spend);
@@ -192,12 +207,16 @@ export function aggregateSpend(events: readonly SpendEvent[]): SpendDeltas {
     // The hour as two digits, so the joined key sorts like the (day, hour, ...) tuple.
     const suffix = day + SEP + hour + SEP + event.api_key + SEP + event.model + SEP + provider;
     const b: Booking = { event, spend, day, hour: Number(hour), provider, suffix };
-    book(keys, 'key', event.api_key, b);
+    if (event.api_key !== '') book(keys, 'key', event.api_key, b);
     if (event.user_id) book(users, 'user', event.user_id, b);
     if (event.end_user_id) book(endUsers, 'end_user', event.end_user_id, b);
     if (event.team_id) book(teams, 'team', event.team_id, b);
+    if (event.team_id && event.user_id) {
+      book(members, 'team_member', teamMemberId(event.team_id, event.user_id), b);
+    }
     if (event.org_id) book(orgs, 'org', event.org_id, b);
     for (const tag of event.tags) book(tags, 'tag', tag, b);
+    book(proxy, 'proxy', PROXY_ENTITY_ID, b);
     bookOther(models, 'model', event.model, b);
     bookOther(providers, 'provider', provider, b);
   }

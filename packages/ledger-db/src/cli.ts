@@ -17,7 +17,7 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
 };
 
 const [name, ...argv] = process.argv.slice(2);
-const command = name ? COMMANDS[name] : undefined;
+const command = name && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
 if (!command) {
   console.log('usage: npm run ledger -- <command> [--help]\n');
   for (const [n, c] of Object.entries(COMMANDS)) console.log(`  ${n.padEnd(12)} ${c.summary}`);

@@ -26,11 +26,12 @@ export {
   type SslMode,
   tlsOptions,
 } from './connection-settings.ts';
+export { eventDigest } from './content-digest.ts';
 export { dropDatabase, ensureDatabase } from './ensure-database.ts';
 export { createIamPassword, type IamAuth, type IamTarget } from './iam-token.ts';
 export { MIGRATIONS_FOLDER, migrateLedger } from './migrate.ts';
 export * from './queries/index.ts';
-export { RecentRequestIds } from './recent-request-ids.ts';
+export { type RecentConflict, RecentRequestIds } from './recent-request-ids.ts';
 export {
   type Difference,
   type ExpectedTotals,
@@ -40,9 +41,12 @@ export {
 } from './reconcile.ts';
 export { reconcileCommand } from './reconcile-command.ts';
 export * as schema from './schema/index.ts';
+export { tokenCommand } from './token-command.ts';
 export {
+  conflictOf,
   type PreparedSpendBatch,
   prepareSpendBatch,
+  type RequestIdConflict,
   type WriteSpendResult,
   writePreparedBatch,
   writeSpendBatch,

@@ -27,3 +27,25 @@ describe('RecentRequestIds', () => {
     assert.equal(recent.has('a'), false);
   });
 });
+
+describe('RecentRequestIds.splitUnseen', () => {
+  const digestOf = (e: { request_id: string; v: string }) => e.v;
+  it('drops a redelivered copy silently and hands back one with other content', () => {
+    const recent = new RecentRequestIds(10);
+    const first = recent.splitUnseen([{ request_id: 'a', v: '1' }], digestOf);
+    assert.equal(first.unseen.length, 1);
+    const again = recent.splitUnseen(
+      [
+        { request_id: 'a', v: '1' },
+        { request_id: 'a', v: '2' },
+        { request_id: 'b', v: '3' },
+      ],
+      digestOf,
+    );
+    assert.deepEqual(
+      again.unseen.map((e) => e.request_id),
+      ['b'],
+    );
+    assert.deepEqual(again.conflicts, [{ event: { request_id: 'a', v: '2' }, keptDigest: '1' }]);
+  });
+});

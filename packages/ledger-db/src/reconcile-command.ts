@@ -43,6 +43,11 @@ export async function reconcileCommand(
           `DIFF ${d.check} ${d.entityType}/${d.entityId}${d.day ? ` ${d.day}` : ''} ${d.metric}: ${d.left} != ${d.right}`,
         );
       }
+      if (report.requestIdConflicts > 0) {
+        console.log(
+          `NOTE ${report.requestIdConflicts} events reused a counted request_id with other content (not counted; see request_id_conflicts)`,
+        );
+      }
       console.log(
         report.differences.length === 0 ? 'OK: no difference' : `${report.differences.length} differences`,
       );

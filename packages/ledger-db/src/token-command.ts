@@ -24,6 +24,8 @@ function scopeOf(values: {
     (v) => v !== undefined,
   );
   if (given.length !== 1) return 'give exactly one of --admin, --team, --org, --key';
+  // '' is no entity: a key token for '' would read every request made without a virtual key.
+  if (given[0] === '') return 'the --team, --org or --key id must not be empty';
   if (values.admin) return { type: 'admin' };
   if (values.team !== undefined) return { type: 'team', id: values.team };
   if (values.org !== undefined) return { type: 'org', id: values.org };

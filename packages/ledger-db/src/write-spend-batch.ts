@@ -9,6 +9,21 @@ import {
   type TotalDelta,
 } from './aggregate.ts';
 import type { LedgerDb } from './client.ts';
+import { eventDigest } from './content-digest.ts';
+
+/**
+ * An event that reused a request_id the ledger (or the same window) already holds with other
+ * content. It is not counted; the write path records it in request_id_conflicts, without payload.
+ */
+export interface RequestIdConflict {
+  requestId: string;
+  /** Digest of the conflicting event (content-digest.ts). */
+  digest: string;
+  /** Digest of the event that was kept; null when that row predates digests. */
+  keptDigest: string | null;
+  apiKey: string;
+  timestamp: string;
+}
 
 export interface WriteSpendResult {
   /** Events handed in. */
@@ -20,6 +35,10 @@ export interface WriteSpendResult {
   dailyRows: number;
   rollupRows: number;
   totalRows: number;
+  /** Conflicts detected in this write (request_id reused with other content), each not counted. */
+  conflicts: RequestIdConflict[];
+  /** Of those, how many were new to request_id_conflicts (a redelivered window records none). */
+  conflictsRecorded: number;
 }
 
 /**
@@ -34,6 +53,14 @@ export interface PreparedSpendBatch {
   events: SpendEvent[];
   logs: string;
   aggregates: EncodedAggregates;
+  /** Later copies, in this window, of an id in `events` with other content: conflicts if it wins. */
+  copies: SpendEvent[];
+  /**
+   * Events whose request_id the caller believes the ledger already holds with other content (the
+   * writer's recent-id cache). Checked against the ledger before the write: the cache may
+   * remember a copy that lost.
+   */
+  suspects: SpendEvent[];
 }
 
 interface EncodedAggregates {
@@ -43,15 +70,63 @@ interface EncodedAggregates {
   rows: { daily: number; rollup: number; totals: number };
 }
 
-/** The CPU half of the write path; pure. */
-export function prepareSpendBatch(events: readonly SpendEvent[]): PreparedSpendBatch {
-  const unique = dedupeByRequestId(events);
+/**
+ * The CPU half of the write path; pure. `suspects` are events the caller found with a request_id
+ * it had already handed to the ledger but other content (see PreparedSpendBatch.suspects).
+ */
+export function prepareSpendBatch(
+  events: readonly SpendEvent[],
+  suspects: readonly SpendEvent[] = [],
+): PreparedSpendBatch {
+  const copies: SpendEvent[] = [];
+  const unique = dedupeByRequestId(events, copies);
   return {
     received: events.length,
     events: unique,
     logs: JSON.stringify(unique.map(logRow)),
     aggregates: encodeAggregates(aggregateSpend(unique)),
+    copies,
+    suspects: [...suspects],
   };
+}
+
+/** A conflict record for `event`, which lost to an event with digest `keptDigest`. */
+export const conflictOf = (event: SpendEvent, keptDigest: string | null): RequestIdConflict => ({
+  requestId: event.request_id,
+  digest: eventDigest(event),
+  keptDigest,
+  apiKey: event.api_key,
+  timestamp: event.timestamp,
+});
+
+/**
+ * Sorts events by what the ledger holds for their request_id: unknown ones are `fresh`; known ones
+ * with another digest become `conflicts`; known ones with the same digest (or a row older than
+ * digests) are redeliveries and dropped.
+ */
+async function checkAgainstLedger(
+  db: LedgerDb,
+  events: readonly SpendEvent[],
+): Promise<{ fresh: SpendEvent[]; conflicts: RequestIdConflict[] }> {
+  const known = await knownRequestIds(db, events);
+  const fresh: SpendEvent[] = [];
+  const conflicts: RequestIdConflict[] = [];
+  for (const event of events) {
+    const kept = known.get(event.request_id);
+    if (kept === undefined) fresh.push(event);
+    else if (kept !== null && kept !== eventDigest(event)) conflicts.push(conflictOf(event, kept));
+  }
+  return { fresh, conflicts };
+}
+
+/** In-window copies whose first occurrence is being written: conflicts with it. */
+function copyConflicts(batch: PreparedSpendBatch): RequestIdConflict[] {
+  if (batch.copies.length === 0) return [];
+  const firsts = new Map(batch.events.map((e) => [e.request_id, e]));
+  return batch.copies.map((copy) => {
+    const first = firsts.get(copy.request_id) as SpendEvent;
+    return conflictOf(copy, eventDigest(first));
+  });
 }
 
 /**
@@ -62,22 +137,42 @@ export function prepareSpendBatch(events: readonly SpendEvent[]): PreparedSpendB
  * total. The caller must not acknowledge the source messages until this resolves; on a throw
  * nothing was written.
  *
+ * A request_id reused with other content is not counted (the first event wins) but recorded in
+ * request_id_conflicts by the same statement. Conflicts are looked for where ids are already
+ * compared: the window's own dedupe, the caller's suspects, and the known-id lookup of a retry.
+ *
  * Why not BEGIN … COMMIT: with postgres.js 3.4.9 a connection lost between a transaction's
  * statements can leave the next statement pending for ever or run it outside the transaction
  * (porsager/postgres#1186, #1155); a single statement cannot be split that way.
  */
 export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch): Promise<WriteSpendResult> {
   let attempt = batch;
-  while (attempt.events.length > 0) {
+  // Conflicts with rows already in the ledger, carried across attempts.
+  const found: RequestIdConflict[] = [];
+  if (batch.suspects.length > 0) {
+    // Rare: the cache saw this id with other content. A suspect the ledger does not hold (its
+    // original was never written) is an ordinary new event.
+    const checked = await checkAgainstLedger(db, batch.suspects);
+    found.push(...checked.conflicts);
+    if (checked.fresh.length > 0)
+      attempt = prepareSpendBatch([...batch.events, ...batch.copies, ...checked.fresh]);
+  }
+  let conflicts = [...found, ...copyConflicts(attempt)];
+  let conflictsRecorded = 0;
+  while (attempt.events.length > 0 || conflicts.length > 0) {
     try {
-      await db.execute(writeStatement(attempt));
+      const rows = await db.execute<{ conflicts: string }>(writeStatement(attempt, conflicts));
+      conflictsRecorded = Number(rows[0]?.conflicts ?? 0);
       break;
     } catch (error) {
       if (!isNotAllNew(error)) throw error;
       // The rare path (a redelivery): keep only the request_ids the ledger does not have yet. A
       // concurrent writer may insert some meanwhile; then the guard fires again on a smaller batch.
-      const known = await knownRequestIds(db, attempt.events);
-      attempt = prepareSpendBatch(attempt.events.filter((e) => !known.has(e.request_id)));
+      // The window's copies are judged against what the ledger holds, not against their first.
+      const checked = await checkAgainstLedger(db, [...attempt.events, ...attempt.copies]);
+      found.push(...checked.conflicts);
+      attempt = prepareSpendBatch(checked.fresh);
+      conflicts = [...found, ...copyConflicts(attempt)];
     }
   }
   // `attempt` is what was written: the whole batch, the part that was new, or nothing.
@@ -90,6 +185,8 @@ export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch
     dailyRows: rows.daily,
     rollupRows: rows.rollup,
     totalRows: rows.totals,
+    conflicts,
+    conflictsRecorded,
   };
 }
 
@@ -97,10 +194,17 @@ export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch
 export const writeSpendBatch = (db: LedgerDb, events: readonly SpendEvent[]): Promise<WriteSpendResult> =>
   writePreparedBatch(db, prepareSpendBatch(events));
 
-/** First occurrence wins; sorted by request_id so concurrent inserts take index locks in one order. */
-function dedupeByRequestId(events: readonly SpendEvent[]): SpendEvent[] {
+/**
+ * First occurrence wins; sorted by request_id so concurrent inserts take index locks in one order.
+ * A later copy with other content goes to `copies` (the same content is a plain duplicate).
+ */
+function dedupeByRequestId(events: readonly SpendEvent[], copies: SpendEvent[]): SpendEvent[] {
   const seen = new Map<string, SpendEvent>();
-  for (const event of events) if (!seen.has(event.request_id)) seen.set(event.request_id, event);
+  for (const event of events) {
+    const first = seen.get(event.request_id);
+    if (first === undefined) seen.set(event.request_id, event);
+    else if (first !== event && eventDigest(first) !== eventDigest(event)) copies.push(event);
+  }
   return [...seen.values()].sort((a, b) => (a.request_id < b.request_id ? -1 : 1));
 }
 
@@ -114,12 +218,17 @@ function isNotAllNew(error: unknown): boolean {
   return false;
 }
 
-async function knownRequestIds(db: LedgerDb, events: readonly SpendEvent[]): Promise<Set<string>> {
+/** The request_ids of `events` the ledger already holds, with the digest of what it holds. */
+async function knownRequestIds(
+  db: LedgerDb,
+  events: readonly SpendEvent[],
+): Promise<Map<string, string | null>> {
   const ids = JSON.stringify(events.map((e) => e.request_id));
-  const rows = await db.execute<{ request_id: string }>(
-    sql`select request_id from spend_logs where request_id in (select json_array_elements_text(${ids}::json))`,
+  const rows = await db.execute<{ request_id: string; digest: string | null }>(
+    sql`select request_id, encode(content_digest, 'hex') as digest from spend_logs
+      where request_id in (select json_array_elements_text(${ids}::json))`,
   );
-  return new Set(rows.map((r) => r.request_id));
+  return new Map(rows.map((r) => [r.request_id, r.digest]));
 }
 
 /**
@@ -142,27 +251,33 @@ const logRow = (e: SpendEvent) => ({
   p: e.provider,
   pt: e.prompt_tokens,
   ct: e.completion_tokens,
+  cr: e.cache_read_input_tokens,
+  cc: e.cache_creation_input_tokens,
   s: e.spend,
+  ss: e.spend_source,
   st: e.status,
   md: e.metadata,
+  dg: eventDigest(e),
 });
 const LOG_COLUMNS =
-  'r text, ts timestamptz, et timestamptz, k text, u text, tm text, o text, eu text, tg text[], m text, mg text, p text, pt integer, ct integer, s numeric, st text, md jsonb';
+  'r text, ts timestamptz, et timestamptz, k text, u text, tm text, o text, eu text, tg text[], m text, mg text, p text, pt integer, ct integer, cr integer, cc integer, s numeric, ss text, st text, md jsonb, dg text';
+const CONFLICT_COLUMNS = 'r text, dg text, kd text, k text, ts timestamptz';
 
 /**
  * The whole write as one statement. The aggregate inserts read the count of new rows, so they run
  * after the per-request inserts, in the same order in every writer (same plan): with each list
  * sorted by its conflict key, concurrent writers take row locks in one order and cannot deadlock.
  */
-export function writeStatement(batch: PreparedSpendBatch): SQL {
+export function writeStatement(batch: PreparedSpendBatch, conflicts: readonly RequestIdConflict[] = []): SQL {
   const expected = sql`${batch.events.length}::bigint`;
   const allNew = sql`(select n from fresh) = ${expected}`;
   return sql`
     with inserted as (
       insert into spend_logs (request_id, "timestamp", day, end_time, api_key, user_id, team_id, org_id,
-        end_user_id, tags, model, model_group, provider, prompt_tokens, completion_tokens, spend, status, metadata)
-      select r, ts, (ts at time zone 'UTC')::date, et, k, u, tm, o, eu, coalesce(tg, '{}'), m, mg, p, pt, ct, s,
-        st, md
+        end_user_id, tags, model, model_group, provider, prompt_tokens, completion_tokens, cache_read_input_tokens,
+        cache_creation_input_tokens, spend, spend_source, status, metadata, content_digest)
+      select r, ts, (ts at time zone 'UTC')::date, et, k, u, tm, o, eu, coalesce(tg, '{}'), m, mg, p, pt, ct, cr, cc,
+        s, ss, st, md, decode(dg, 'hex')
       from ${jsonRows(batch.logs, LOG_COLUMNS)}
       order by ordinality
       on conflict (request_id) do nothing
@@ -171,8 +286,23 @@ export function writeStatement(batch: PreparedSpendBatch): SQL {
     fresh as (select count(*) as n from inserted),
     daily as (${upsertAdditive(DAILY_SPEND, batch.aggregates.daily, allNew)}),
     rollup as (${upsertAdditive(DAILY_ROLLUP, batch.aggregates.rollup, allNew)}),
-    totals as (${upsertAdditive(ENTITY_TOTALS, batch.aggregates.totals, allNew)})
-    select spend_ledger_require_all_new((select n from fresh), ${expected}) as written`;
+    totals as (${upsertAdditive(ENTITY_TOTALS, batch.aggregates.totals, allNew)}),
+    conflicts as (${insertConflicts(conflicts)})
+    select spend_ledger_require_all_new((select n from fresh), ${expected}) as written,
+      (select count(*) from conflicts)::text as conflicts`;
+}
+
+/** Records conflicts, once per (request_id, digest): a redelivered window adds nothing. */
+function insertConflicts(conflicts: readonly RequestIdConflict[]): SQL {
+  if (conflicts.length === 0) return sql`select 1 where false`;
+  const json = JSON.stringify(
+    conflicts.map((c) => ({ r: c.requestId, dg: c.digest, kd: c.keptDigest, k: c.apiKey, ts: c.timestamp })),
+  );
+  return sql`insert into request_id_conflicts (request_id, content_digest, kept_digest, api_key, event_timestamp)
+    select r, decode(dg, 'hex'), decode(kd, 'hex'), k, ts from ${jsonRows(json, CONFLICT_COLUMNS)}
+    order by ordinality
+    on conflict do nothing
+    returning 1`;
 }
 
 /**
@@ -190,6 +320,8 @@ type Columns = Record<string, readonly [string, string]>;
 const METRIC_COLUMNS: Columns = {
   prompt_tokens: ['pt', 'bigint'],
   completion_tokens: ['ct', 'bigint'],
+  cache_read_input_tokens: ['cr', 'bigint'],
+  cache_creation_input_tokens: ['cc', 'bigint'],
   spend: ['s', 'numeric'],
   api_requests: ['n', 'bigint'],
   successful_requests: ['ok', 'bigint'],
@@ -258,9 +390,11 @@ function encodeAggregates(deltas: SpendDeltas): EncodedAggregates {
  * times slower).
  */
 function withMetrics<R extends object>(row: R, m: SpendMetrics): R {
-  const r = row as R & Record<'pt' | 'ct' | 's' | 'n' | 'ok' | 'ko', unknown>;
+  const r = row as R & Record<'pt' | 'ct' | 'cr' | 'cc' | 's' | 'n' | 'ok' | 'ko', unknown>;
   r.pt = m.promptTokens;
   r.ct = m.completionTokens;
+  r.cr = m.cacheReadInputTokens;
+  r.cc = m.cacheCreationInputTokens;
   r.s = m.spend.toString();
   r.n = m.apiRequests;
   r.ok = m.successfulRequests;

@@ -33,6 +33,7 @@ export {
   assignRequestId,
   clientRequestIdOf,
   MAX_CLIENT_REQUEST_ID,
+  privateResponses,
   requestRoute,
 } from './request-context.ts';
 export {

@@ -47,3 +47,16 @@ export function assignRequestId(): MiddlewareHandler {
  * when no route matched.
  */
 export const requestRoute = (c: Context): string => routePath(c, -1) || '(none)';
+
+/**
+ * For routes that answer with ledger data: no cache (a browser's or a proxy's) keeps the answer,
+ * errors included, and no browser sniffs JSON as anything else. A route that set its own
+ * Cache-Control keeps it.
+ */
+export function privateResponses(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store');
+    c.header('X-Content-Type-Options', 'nosniff');
+  };
+}

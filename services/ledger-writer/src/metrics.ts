@@ -4,6 +4,7 @@ export interface WriterMetrics {
   eventsWritten: Counter;
   duplicatesSkipped: Counter;
   deadLettered: Counter;
+  requestIdConflicts: Counter;
   batchSeconds: Histogram;
   windowEvents: Histogram;
   writeFailures: Counter;
@@ -21,6 +22,11 @@ export function createWriterMetrics(registry: Registry): WriterMetrics {
     duplicatesSkipped: new Counter({
       name: 'writer_duplicates_skipped_total',
       help: 'Events skipped because their request_id was already counted',
+      registers: [registry],
+    }),
+    requestIdConflicts: new Counter({
+      name: 'writer_request_id_conflicts_total',
+      help: 'Events not counted because their request_id was already counted with other content (see request_id_conflicts)',
       registers: [registry],
     }),
     deadLettered: new Counter({

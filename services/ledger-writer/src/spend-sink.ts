@@ -1,6 +1,7 @@
 import type { SpendEvent } from '@spend-ledger/contract';
 import type { BatchingProducer, DecodeControl, FlushControl, PartitionBatch } from '@spend-ledger/kafka';
 import {
+  eventDigest,
   type PreparedSpendBatch,
   prepareSpendBatch,
   RecentRequestIds,
@@ -54,13 +55,21 @@ export function createSpendSink(deps: SpendSinkDeps) {
   const recent = new RecentRequestIds(deps.recentRequestIds);
   // Windows are written in order and a window is never written after one was abandoned, so an id
   // prepared here is in the ledger before any later window that repeats it is written.
-  const prepare = (events: SpendEvent[]): PreparedSpendBatch => ({
-    ...prepareSpendBatch(recent.keepUnseen(events)),
-    received: events.length,
-  });
+  // A copy with other content than the one remembered is a suspected conflict, checked against the
+  // ledger by the write path: not counted, but recorded.
+  const prepare = (events: SpendEvent[]): PreparedSpendBatch => {
+    const { unseen, conflicts } = recent.splitUnseen(events, eventDigest);
+    return {
+      ...prepareSpendBatch(
+        unseen,
+        conflicts.map((c) => c.event),
+      ),
+      received: events.length,
+    };
+  };
 
   const flush = async (batch: PreparedSpendBatch, control: FlushControl): Promise<void> => {
-    if (batch.events.length === 0) {
+    if (batch.events.length === 0 && batch.suspects.length === 0) {
       deps.metrics.duplicatesSkipped.inc(batch.received);
       return;
     }
@@ -80,6 +89,19 @@ export function createSpendSink(deps: SpendSinkDeps) {
     const result = await retryWithBackoff(write, { ...deps.retry, ...control });
     deps.metrics.eventsWritten.inc(result.written);
     deps.metrics.duplicatesSkipped.inc(result.duplicates);
+    if (result.conflictsRecorded > 0) {
+      deps.metrics.requestIdConflicts.inc(result.conflictsRecorded);
+      // Ids and digests only: never the events' payloads.
+      deps.log.warn(
+        {
+          conflicts: result.conflictsRecorded,
+          sample: result.conflicts
+            .slice(0, 5)
+            .map((c) => ({ requestId: c.requestId, digest: c.digest, keptDigest: c.keptDigest })),
+        },
+        'request_id reused with different content: first event kept, later ones recorded in request_id_conflicts',
+      );
+    }
     deps.log.debug({ ...result, seconds: stopTimer() }, 'window written');
   };
 

@@ -6,15 +6,19 @@ import {
   handleNotFound,
   healthRoutes,
   type Logger,
+  privateResponses,
   type Registry,
   requestRoute,
 } from '@spend-ledger/platform';
 import { authenticate, type ScopeEnv } from './auth/authenticate.ts';
 import { docsRoutes } from './docs-page.ts';
 import { databaseApiError } from './query-errors.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { liteLlmActivityRoutes } from './routes/litellm-activity.ts';
 import { logRoutes } from './routes/logs.ts';
 import { reportRoutes } from './routes/report.ts';
 import { spendRoutes } from './routes/spend.ts';
+import { uiRoutes } from './routes/ui.ts';
 
 export interface QueryAppDeps {
   db: LedgerDb;
@@ -27,6 +31,8 @@ export interface QueryAppDeps {
   exportTimeoutMs?: number;
   isReady: () => Promise<boolean>;
   isShuttingDown: () => boolean;
+  /** The built dashboard served under /ui (default: services/query-api/ui/dist). */
+  uiDir?: string;
 }
 
 export const OPENAPI_INFO = {
@@ -37,6 +43,14 @@ places (USD); dates are YYYY-MM-DD, ranges inclusive. Authenticate with \`Author
 token reads everything, a team, org or key token only that entity and the api keys and requests inside it (403
 elsewhere).`,
 };
+
+const LITELLM_ACTIVITY_PATHS = [
+  '/user/daily/activity',
+  '/team/daily/activity',
+  '/tag/daily/activity',
+  '/organization/daily/activity',
+  '/customer/daily/activity',
+];
 
 /** The internal query API; never listens (tests call it directly). */
 export function createQueryApp(deps: QueryAppDeps) {
@@ -86,10 +100,15 @@ export function createQueryApp(deps: QueryAppDeps) {
     return c.json(document);
   });
   app.route('/', docsRoutes());
-  app.use('/v1/*', authenticate(deps));
+  app.route('/ui', uiRoutes({ dir: deps.uiDir }));
+  app.use('/v1/*', privateResponses(), authenticate(deps));
   app.route('/v1/spend', spendRoutes(deps));
   app.route('/v1/report', reportRoutes(deps));
   app.route('/v1/logs', logRoutes(deps));
+  app.route('/v1/admin', adminRoutes(deps));
+  // LiteLLM's read endpoints keep LiteLLM's paths (no /v1), with the same tokens and scopes.
+  for (const path of LITELLM_ACTIVITY_PATHS) app.use(path, privateResponses(), authenticate(deps));
+  app.route('/', liteLlmActivityRoutes(deps));
   const onError = handleErrors(deps.log);
   // Database errors the client caused (400) or that are an outage (503) never become a 500.
   app.onError((error, c) => onError(databaseApiError(error) ?? error, c));

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { LedgerDb } from '../client.ts';
-import { type RawFigures, type SpendFigures, sumFigures, toFigures } from './figures.ts';
+import { metricList, type RawFigures, type SpendFigures, sumFigures, toFigures } from './figures.ts';
 import { bookedRows, isUtc, type LocalDays } from './local-days.ts';
 import { type AggregateSelector, isWholeEntity } from './selector.ts';
 
@@ -29,8 +29,7 @@ export async function getActivitySummary(
 ): Promise<ActivitySummary> {
   const source =
     isUtc(days.timeZone) && isWholeEntity(selector)
-      ? sql`select r.day as local_day, r.spend, r.prompt_tokens, r.completion_tokens, r.api_requests,
-            r.successful_requests, r.failed_requests
+      ? sql`select r.day as local_day, ${sql.raw(metricList('r'))}
           from daily_rollup r
           where r.dimension = ${selector.entityType} and r.value = ${selector.entityId}
             and r.day between ${days.from}::date and ${days.to}::date`
@@ -51,10 +50,14 @@ export async function getActivitySummary(
 
 export type BreakdownDimension = 'models' | 'providers' | 'api_keys';
 
+/**
+ * Maps, not plain objects: the keys are sender-chosen strings, and a model named `__proto__` set on
+ * a plain object would set its prototype instead and vanish from the breakdown (issue 9).
+ */
 export interface DayBreakdown {
-  models: Record<string, SpendFigures>;
-  providers: Record<string, SpendFigures>;
-  api_keys: Record<string, SpendFigures>;
+  models: Map<string, SpendFigures>;
+  providers: Map<string, SpendFigures>;
+  api_keys: Map<string, SpendFigures>;
 }
 
 type BreakdownRow = RawFigures & {
@@ -82,13 +85,13 @@ export async function getActivityBreakdown(
   for (const row of rows) {
     let day = out.get(row.date);
     if (!day) {
-      day = { models: {}, providers: {}, api_keys: {} };
+      day = { models: new Map(), providers: new Map(), api_keys: new Map() };
       out.set(row.date, day);
     }
     const figures = toFigures(row);
-    if (Number(row.g_model) === 0) day.models[row.model as string] = figures;
-    else if (Number(row.g_provider) === 0) day.providers[row.provider as string] = figures;
-    else day.api_keys[row.api_key as string] = figures;
+    if (Number(row.g_model) === 0) day.models.set(row.model as string, figures);
+    else if (Number(row.g_provider) === 0) day.providers.set(row.provider as string, figures);
+    else day.api_keys.set(row.api_key as string, figures);
   }
   return out;
 }

@@ -5,6 +5,8 @@ export interface SpendFigures {
   spend: string;
   prompt_tokens: number;
   completion_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation_input_tokens: number;
   api_requests: number;
   successful_requests: number;
   failed_requests: number;
@@ -15,6 +17,8 @@ export const METRIC_COLUMNS = [
   'spend',
   'prompt_tokens',
   'completion_tokens',
+  'cache_read_input_tokens',
+  'cache_creation_input_tokens',
   'api_requests',
   'successful_requests',
   'failed_requests',
@@ -28,6 +32,8 @@ export const toFigures = (r: RawFigures): SpendFigures => ({
   spend: r.spend,
   prompt_tokens: Number(r.prompt_tokens),
   completion_tokens: Number(r.completion_tokens),
+  cache_read_input_tokens: Number(r.cache_read_input_tokens),
+  cache_creation_input_tokens: Number(r.cache_creation_input_tokens),
   api_requests: Number(r.api_requests),
   successful_requests: Number(r.successful_requests),
   failed_requests: Number(r.failed_requests),
@@ -37,6 +43,8 @@ export const ZERO_FIGURES: SpendFigures = {
   spend: '0.000000000000',
   prompt_tokens: 0,
   completion_tokens: 0,
+  cache_read_input_tokens: 0,
+  cache_creation_input_tokens: 0,
   api_requests: 0,
   successful_requests: 0,
   failed_requests: 0,
@@ -48,10 +56,15 @@ export const ZERO_FIGURES: SpendFigures = {
  */
 export function sumFigures(prefix = ''): SQL {
   const p = prefix ? `${prefix}.` : '';
-  return sql.raw(`coalesce(sum(${p}spend), 0)::numeric(38,12)::text as spend,
-    coalesce(sum(${p}prompt_tokens), 0)::text as prompt_tokens,
-    coalesce(sum(${p}completion_tokens), 0)::text as completion_tokens,
-    coalesce(sum(${p}api_requests), 0)::text as api_requests,
-    coalesce(sum(${p}successful_requests), 0)::text as successful_requests,
-    coalesce(sum(${p}failed_requests), 0)::text as failed_requests`);
+  return sql.raw(
+    METRIC_COLUMNS.map((m) =>
+      m === 'spend'
+        ? `coalesce(sum(${p}spend), 0)::numeric(38,12)::text as spend`
+        : `coalesce(sum(${p}${m}), 0)::text as ${m}`,
+    ).join(',\n    '),
+  );
 }
+
+/** The metric columns as a comma-separated list, optionally qualified by a table alias. */
+export const metricList = (alias = ''): string =>
+  METRIC_COLUMNS.map((m) => (alias ? `${alias}.${m}` : m)).join(', ');

@@ -16,6 +16,13 @@ export {
   TOKEN_PREFIX,
   type TokenScope,
 } from './api-tokens.ts';
+export {
+  type EntitySetDay,
+  type EntitySetDayBreakdown,
+  type EntitySetSelector,
+  getEntitySetBreakdown,
+  getEntitySetSummary,
+} from './entity-set.ts';
 export { getEntityTotals } from './entity-totals.ts';
 export { METRIC_COLUMNS, type SpendFigures, ZERO_FIGURES } from './figures.ts';
 export { assertTimeZoneKnown, isUtc, type LocalDays } from './local-days.ts';
@@ -32,6 +39,7 @@ export {
   WITHIN_ENTITY_DIMENSIONS,
   type WithinEntityDimension,
 } from './report.ts';
+export { listRequestIdConflicts, type StoredRequestIdConflict } from './request-id-conflicts.ts';
 export { type AggregateSelector, type EntityRef, isWholeEntity } from './selector.ts';
 export {
   getSpendLog,

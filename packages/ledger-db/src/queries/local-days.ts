@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { LedgerDb } from '../client.ts';
+import { metricList } from './figures.ts';
 import { type AggregateSelector, dailySpendWhere, spendLogsWhere } from './selector.ts';
 
 /** Local calendar days [from, to] (inclusive, YYYY-MM-DD) in an IANA time zone. */
@@ -12,15 +13,8 @@ export interface LocalDays {
 
 export const isUtc = (timeZone: string): boolean => timeZone === 'UTC';
 
-const metrics = sql.raw(
-  'spend, prompt_tokens, completion_tokens, api_requests, successful_requests, failed_requests',
-);
-const metricsOf = (alias: string) =>
-  sql.raw(
-    ['spend', 'prompt_tokens', 'completion_tokens', 'api_requests', 'successful_requests', 'failed_requests']
-      .map((m) => `${alias}.${m}`)
-      .join(', '),
-  );
+const metrics = sql.raw(metricList());
+const metricsOf = (alias: string) => sql.raw(metricList(alias));
 
 /**
  * One row per aggregate row (or per event, where needed) booked on a local day of `days`, with the
@@ -61,9 +55,7 @@ export function bookedRows(s: AggregateSelector, days: LocalDays): SQL {
       -- An hour that local midnight cuts: its events, each on its own local day, by an index range on
       -- (entity column, "timestamp") — one hour of the entity's traffic, never its whole history.
       select (l."timestamp" at time zone ${tz})::date as local_day, l.api_key, l.model,
-        coalesce(l.provider, '') as provider, l.spend, l.prompt_tokens::bigint, l.completion_tokens::bigint,
-        1::bigint as api_requests, (l.status = 'success')::int::bigint as successful_requests,
-        (l.status <> 'success')::int::bigint as failed_requests
+        coalesce(l.provider, '') as provider, ${LOG_FIGURES}
       from spend_logs l
       where ${spendLogsWhere(s)} and l."timestamp" >= c.starts and l."timestamp" < c.starts + interval '1 hour'
         and (l."timestamp" at time zone ${tz})::date between ${from} and ${to}
@@ -72,6 +64,15 @@ export function bookedRows(s: AggregateSelector, days: LocalDays): SQL {
     ) x
     where c.local_day <> c.last_day and c.last_day >= ${from} and c.local_day <= ${to}`;
 }
+
+/**
+ * One spend_logs row (alias l) as the metric columns of an aggregate row, in METRIC_COLUMNS order:
+ * a single event's figures.
+ */
+export const LOG_FIGURES = sql.raw(`l.spend, l.prompt_tokens::bigint as prompt_tokens,
+  l.completion_tokens::bigint as completion_tokens, l.cache_read_input_tokens::bigint as cache_read_input_tokens,
+  l.cache_creation_input_tokens::bigint as cache_creation_input_tokens, 1::bigint as api_requests,
+  (l.status = 'success')::int::bigint as successful_requests, (l.status <> 'success')::int::bigint as failed_requests`);
 
 /** Throws Postgres' "time zone not recognized" (22023) now, before a streamed response has started. */
 export async function assertTimeZoneKnown(db: LedgerDb, timeZone: string): Promise<void> {

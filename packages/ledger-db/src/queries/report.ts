@@ -1,9 +1,16 @@
-import type { EntityType } from '@spend-ledger/contract';
+import { type EntityType, PROXY_ENTITY_ID, teamMemberId } from '@spend-ledger/contract';
 import { type SQL, sql } from 'drizzle-orm';
 import type { RollupDimension } from '../aggregate.ts';
 import type { LedgerDb } from '../client.ts';
-import { type RawFigures, type SpendFigures, toFigures, ZERO_FIGURES } from './figures.ts';
-import { bookedRows, isUtc, type LocalDays } from './local-days.ts';
+import {
+  METRIC_COLUMNS,
+  metricList,
+  type RawFigures,
+  type SpendFigures,
+  toFigures,
+  ZERO_FIGURES,
+} from './figures.ts';
+import { bookedRows, isUtc, LOG_FIGURES, type LocalDays } from './local-days.ts';
 import type { AggregateSelector } from './selector.ts';
 
 export const REPORT_DIMENSIONS = [
@@ -13,6 +20,8 @@ export const REPORT_DIMENSIONS = [
   'end_user',
   'key',
   'tag',
+  'team_member',
+  'proxy',
   'model',
   'provider',
 ] as const satisfies readonly RollupDimension[];
@@ -28,6 +37,8 @@ export interface ReportParams {
   limit: number;
   /** Only the events of this entity (its aggregate rows); groupBy must then be key, model or provider. */
   within?: AggregateSelector;
+  /** With groupBy team_member: only the members of this team (their team_member rows). */
+  membersOf?: string;
 }
 
 export interface ReportRow extends SpendFigures {
@@ -51,13 +62,17 @@ const WITHIN_COLUMN: Record<WithinEntityDimension, string> = {
 };
 
 /** The column of spend_logs (alias l) a dimension groups by; tags come from unnest. */
+const escapedId = (column: string) => `replace(replace(${column}, '%', '%25'), '/', '%2F')`;
 const LOG_VALUE: Record<EntityType | 'model' | 'provider', string> = {
-  key: 'l.api_key',
+  key: "nullif(l.api_key, '')",
   user: 'l.user_id',
   end_user: 'l.end_user_id',
   team: 'l.team_id',
+  // teamMemberId() in SQL (null unless both are set); see reconcile.ts.
+  team_member: `${escapedId('l.team_id')} || '/' || ${escapedId('l.user_id')}`,
   org: 'l.org_id',
   tag: 'tag',
+  proxy: `'${PROXY_ENTITY_ID}'`,
   model: 'l.model',
   provider: "coalesce(l.provider, '')",
 };
@@ -77,14 +92,7 @@ export async function getSpendReport(
   const rows = await db.execute<Ranked>(reportQuery(params, edges));
   const first = rows[0];
   if (!first) return { rows: [], groups: 0, totals: ZERO_FIGURES };
-  const totals = toFigures({
-    spend: first.t_spend,
-    prompt_tokens: first.t_prompt_tokens,
-    completion_tokens: first.t_completion_tokens,
-    api_requests: first.t_api_requests,
-    successful_requests: first.t_successful_requests,
-    failed_requests: first.t_failed_requests,
-  } as RawFigures);
+  const totals = toFigures(Object.fromEntries(METRIC_COLUMNS.map((m) => [m, first[`t_${m}`]])) as RawFigures);
   return {
     rows: rows.map((r) => ({ value: r.value, ...toFigures(r) })),
     groups: Number(first.groups),
@@ -96,38 +104,43 @@ export async function getSpendReport(
 function reportSource(params: ReportParams, edges?: ReportEdges): SQL {
   if (params.within) {
     const column = WITHIN_COLUMN[params.groupBy as WithinEntityDimension];
-    return sql`select ${sql.raw(column)} as value, 1 as sign, spend, prompt_tokens, completion_tokens, api_requests,
-      successful_requests, failed_requests from (${bookedRows(params.within, params.days)}) b`;
+    return sql`select ${sql.raw(column)} as value, 1 as sign, ${sql.raw(metricList())}
+      from (${bookedRows(params.within, params.days)}) b`;
   }
-  const rollup = (from: string, to: string) => sql`select r.value, 1 as sign, r.spend, r.prompt_tokens,
-      r.completion_tokens, r.api_requests, r.successful_requests, r.failed_requests
+  const members =
+    params.membersOf !== undefined
+      ? sql` and starts_with(r.value, ${teamMemberId(params.membersOf, '')})`
+      : sql``;
+  const rollup = (from: string, to: string) => sql`select r.value, 1 as sign, ${sql.raw(metricList('r'))}
     from daily_rollup r
-    where r.dimension = ${params.groupBy} and r.day between ${from}::date and ${to}::date`;
+    where r.dimension = ${params.groupBy} and r.day between ${from}::date and ${to}::date${members}`;
   if (isUtc(params.days.timeZone) || !edges) return rollup(params.days.from, params.days.to);
   const parts = [rollup(edges.rollupFrom, edges.rollupTo)];
-  for (const piece of edges.pieces) parts.push(logsPiece(params.groupBy, piece));
+  for (const piece of edges.pieces) parts.push(logsPiece(params.groupBy, piece, params.membersOf));
   return sql.join(parts, sql` union all `);
 }
 
-function logsPiece(groupBy: ReportDimension, piece: EdgePiece): SQL {
+function logsPiece(groupBy: ReportDimension, piece: EdgePiece, membersOf?: string): SQL {
   const value = sql.raw(LOG_VALUE[groupBy]);
   const tags = groupBy === 'tag' ? sql`, unnest(l.tags) as tag` : sql``;
   const notNull =
     groupBy === 'tag' || groupBy === 'model' || groupBy === 'provider'
       ? sql``
       : sql` and ${value} is not null`;
-  return sql`select ${value} as value, ${piece.sign}::int as sign, l.spend, l.prompt_tokens::bigint,
-      l.completion_tokens::bigint, 1::bigint, (l.status = 'success')::int::bigint, (l.status <> 'success')::int::bigint
+  return sql`select ${value} as value, ${piece.sign}::int as sign, ${LOG_FIGURES}
     from spend_logs l${tags}
-    where l."timestamp" >= ${piece.start}::timestamptz and l."timestamp" < ${piece.end}::timestamptz${notNull}`;
+    where l."timestamp" >= ${piece.start}::timestamptz and l."timestamp" < ${piece.end}::timestamptz${notNull}${
+      membersOf !== undefined ? sql` and l.team_id = ${membersOf}` : sql``
+    }`;
 }
 
 function reportQuery(params: ReportParams, edges?: ReportEdges): SQL {
   // `sign` is -1 for events of a partial day the roll-up counted but the range excludes.
-  const signed =
-    sql.raw(`sum(sign * spend)::numeric(38,12) as spend, sum(sign * prompt_tokens) as prompt_tokens,
-    sum(sign * completion_tokens) as completion_tokens, sum(sign * api_requests) as api_requests,
-    sum(sign * successful_requests) as successful_requests, sum(sign * failed_requests) as failed_requests`);
+  const signed = sql.raw(
+    METRIC_COLUMNS.map((m) =>
+      m === 'spend' ? 'sum(sign * spend)::numeric(38,12) as spend' : `sum(sign * ${m}) as ${m}`,
+    ).join(', '),
+  );
   const total = (m: string) => sql.raw(`sum(${m}) over ()::text as t_${m}`);
   return sql`
     with grouped as (
@@ -136,26 +149,18 @@ function reportQuery(params: ReportParams, edges?: ReportEdges): SQL {
       having sum(sign * api_requests) <> 0
     )
     select value, ${sumFiguresOfGrouped()}, count(*) over ()::text as groups,
-      ${sql.join(
-        [
-          'spend',
-          'prompt_tokens',
-          'completion_tokens',
-          'api_requests',
-          'successful_requests',
-          'failed_requests',
-        ].map(total),
-        sql`, `,
-      )}
+      ${sql.join(METRIC_COLUMNS.map(total), sql`, `)}
     from grouped
     order by grouped.spend desc, value asc
     limit ${params.limit}`;
 }
 
 const sumFiguresOfGrouped = () =>
-  sql.raw(`spend::numeric(38,12)::text as spend, prompt_tokens::text as prompt_tokens,
-    completion_tokens::text as completion_tokens, api_requests::text as api_requests,
-    successful_requests::text as successful_requests, failed_requests::text as failed_requests`);
+  sql.raw(
+    METRIC_COLUMNS.map((m) =>
+      m === 'spend' ? 'spend::numeric(38,12)::text as spend' : `${m}::text as ${m}`,
+    ).join(', '),
+  );
 
 /** A stretch of time whose per-request rows are added (sign 1) or removed (sign -1). */
 export interface EdgePiece {
@@ -202,6 +207,5 @@ export async function resolveReportEdges(db: LedgerDb, days: LocalDays): Promise
 
 /** The statement behind a CSV export of a report: every group, sorted like the JSON report. */
 export function reportRowsQuery(params: ReportParams, edges?: ReportEdges): SQL {
-  return sql`select value, spend, prompt_tokens, completion_tokens, api_requests, successful_requests,
-      failed_requests from (${reportQuery(params, edges)}) q`;
+  return sql`select value, ${sql.raw(metricList())} from (${reportQuery(params, edges)}) q`;
 }

@@ -1,4 +1,4 @@
-import type { EntityType } from '@spend-ledger/contract';
+import { type EntityType, PROXY_ENTITY_ID, parseTeamMemberId } from '@spend-ledger/contract';
 import { type SQL, sql } from 'drizzle-orm';
 
 export interface EntityRef {
@@ -30,8 +30,8 @@ export function dailySpendWhere(s: AggregateSelector): SQL {
   return sql.join(parts, sql` and `);
 }
 
-/** The spend_logs column holding an entity type's id; tags are an array. */
-const LOG_COLUMN: Record<Exclude<EntityType, 'tag'>, string> = {
+/** The spend_logs column holding an entity type's id; tags, team members and the proxy differ. */
+const LOG_COLUMN: Record<Exclude<EntityType, 'tag' | 'team_member' | 'proxy'>, string> = {
   key: 'api_key',
   user: 'user_id',
   end_user: 'end_user_id',
@@ -41,13 +41,28 @@ const LOG_COLUMN: Record<Exclude<EntityType, 'tag'>, string> = {
 
 /** `spend_logs` predicate (alias `l`) for the events a selector's aggregate rows were built from. */
 export function spendLogsWhere(s: AggregateSelector): SQL {
-  const parts = [
-    s.entityType === 'tag'
-      ? sql`l.tags @> array[${s.entityId}]::text[]`
-      : sql`${sql.raw(`l.${LOG_COLUMN[s.entityType]}`)} = ${s.entityId}`,
-  ];
+  const parts = [entityLogsWhere(s.entityType, s.entityId)];
   if (s.apiKey !== undefined) parts.push(sql`l.api_key = ${s.apiKey}`);
   if (s.model !== undefined) parts.push(sql`l.model = ${s.model}`);
   if (s.provider !== undefined) parts.push(sql`coalesce(l.provider, '') = ${s.provider}`);
   return sql.join(parts, sql` and `);
+}
+
+function entityLogsWhere(entityType: EntityType, entityId: string): SQL {
+  switch (entityType) {
+    case 'tag':
+      return sql`l.tags @> array[${entityId}]::text[]`;
+    case 'proxy':
+      // Every event is booked against the one proxy entity; another id has none.
+      return entityId === PROXY_ENTITY_ID ? sql`true` : sql`false`;
+    case 'team_member': {
+      const member = parseTeamMemberId(entityId);
+      return member ? sql`l.team_id = ${member.teamId} and l.user_id = ${member.userId}` : sql`false`;
+    }
+    case 'key':
+      // '' is a request made without a virtual key: no key entity.
+      return entityId === '' ? sql`false` : sql`l.api_key = ${entityId}`;
+    default:
+      return sql`${sql.raw(`l.${LOG_COLUMN[entityType]}`)} = ${entityId}`;
+  }
 }

@@ -16,7 +16,10 @@ export type StoredSpendLog = {
   provider: string | null;
   prompt_tokens: number;
   completion_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation_input_tokens: number;
   spend: string;
+  spend_source: string;
   status: 'success' | 'failure';
   metadata: Record<string, unknown> | null;
   ingested_at: string;
@@ -26,7 +29,7 @@ const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-
 
 const logColumns = sql.raw(`request_id, ${iso('"timestamp"')} as "timestamp", ${iso('end_time')} as end_time,
   api_key, user_id, team_id, org_id, end_user_id, tags, model, model_group, provider, prompt_tokens,
-  completion_tokens, spend::text as spend, status, metadata, ${iso('ingested_at')} as ingested_at`);
+  completion_tokens, cache_read_input_tokens, cache_creation_input_tokens, spend::text as spend, spend_source, status, metadata, ${iso('ingested_at')} as ingested_at`);
 
 /** The stored event for one request_id, or null. Timestamps as ISO 8601 UTC. */
 export async function getSpendLog(db: LedgerDb, requestId: string): Promise<StoredSpendLog | null> {

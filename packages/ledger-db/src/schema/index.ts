@@ -2,4 +2,5 @@ export { apiTokens } from './api-tokens.ts';
 export { dailyRollup } from './daily-rollup.ts';
 export { dailySpend } from './daily-spend.ts';
 export { entityTotals } from './entity-totals.ts';
+export { requestIdConflicts } from './request-id-conflicts.ts';
 export { spendLogs } from './spend-logs.ts';

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { date, integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { customType, date, integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 /**
  * One row per accepted request_id: the audit trail and the dedupe record. The primary key on
@@ -27,8 +29,18 @@ export const spendLogs = pgTable('spend_logs', {
   provider: text('provider'),
   promptTokens: integer('prompt_tokens').notNull(),
   completionTokens: integer('completion_tokens').notNull(),
+  cacheReadInputTokens: integer('cache_read_input_tokens').notNull().default(0),
+  cacheCreationInputTokens: integer('cache_creation_input_tokens').notNull().default(0),
   spend: numeric('spend', { precision: 38, scale: 12 }).notNull(),
   status: text('status', { enum: ['success', 'failure'] }).notNull(),
+  /** `sender` (the event carried its cost) or `price-map@<version>` (the gateway priced it). */
+  spendSource: text('spend_source').notNull().default('sender'),
+  /**
+   * The first 16 bytes of the SHA-256 of the event's canonical content (content-digest.ts): a later
+   * event with this request_id and another digest is a conflict, recorded in request_id_conflicts.
+   * NULL for rows written before migration 0005 (their content cannot be compared).
+   */
+  contentDigest: bytea('content_digest'),
   metadata: jsonb('metadata'),
   ingestedAt: timestamp('ingested_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
 });

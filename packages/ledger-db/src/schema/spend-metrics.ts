@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, numeric, timestamp } from 'drizzle-orm/pg-core';
 
 /**
@@ -8,6 +9,12 @@ import { bigint, numeric, timestamp } from 'drizzle-orm/pg-core';
 export const spendMetricColumns = () => ({
   promptTokens: bigint('prompt_tokens', { mode: 'bigint' }).notNull(),
   completionTokens: bigint('completion_tokens', { mode: 'bigint' }).notNull(),
+  /** LiteLLM's SpendMetrics cache_read_input_tokens: prompt tokens served from the prompt cache. */
+  cacheReadInputTokens: bigint('cache_read_input_tokens', { mode: 'bigint' }).notNull().default(sql`0`),
+  /** LiteLLM's SpendMetrics cache_creation_input_tokens: prompt tokens written to the prompt cache. */
+  cacheCreationInputTokens: bigint('cache_creation_input_tokens', { mode: 'bigint' })
+    .notNull()
+    .default(sql`0`),
   spend: numeric('spend', { precision: 38, scale: 12 }).notNull(),
   apiRequests: bigint('api_requests', { mode: 'bigint' }).notNull(),
   successfulRequests: bigint('successful_requests', { mode: 'bigint' }).notNull(),

@@ -1,4 +1,4 @@
-import type { EntityType } from '@spend-ledger/contract';
+import { type EntityType, parseTeamMemberId } from '@spend-ledger/contract';
 import type { AggregateSelector, SpendLogFilter, StoredSpendLog, TokenScope } from '@spend-ledger/ledger-db';
 import { ApiError } from '@spend-ledger/platform';
 
@@ -10,10 +10,17 @@ const describe = (scope: Exclude<TokenScope, { type: 'admin' }>) =>
 /**
  * The aggregate rows a token may read for an entity. Admin: the entity's own rows. A team, org or
  * key token: its own entity, or (team, org) an api key inside it, read as the scope's rows narrowed
- * to that key, so the figures cover only what happened inside the scope. Anything else is 403.
+ * to that key, so the figures cover only what happened inside the scope; a team token also reads
+ * its team's members (team_member rows hold exactly a user's spend inside the team). An org or key
+ * token cannot read team members (a team's events may span orgs and keys, and the aggregates cannot
+ * split a member's spend by org or key), nor anyone the proxy (the whole deployment). Anything else
+ * is 403.
  */
 export function selectorFor(scope: TokenScope, entityType: EntityType, entityId: string): AggregateSelector {
   if (scope.type === 'admin' || (scope.type === entityType && scope.id === entityId)) {
+    return { entityType, entityId };
+  }
+  if (entityType === 'team_member' && scope.type === 'team' && isMemberOf(entityId, scope.id)) {
     return { entityType, entityId };
   }
   if (entityType === 'key' && scope.type !== 'key') {
@@ -45,4 +52,9 @@ export function logInScope(scope: TokenScope, log: StoredSpendLog): boolean {
   if (scope.type === 'admin') return true;
   const value = { team: log.team_id, org: log.org_id, key: log.api_key }[scope.type];
   return value === scope.id;
+}
+
+/** Whether a team_member entity id names a member of `teamId`. */
+export function isMemberOf(entityId: string, teamId: string): boolean {
+  return parseTeamMemberId(entityId)?.teamId === teamId;
 }

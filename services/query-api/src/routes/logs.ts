@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { getSpendLog, type LedgerDb, listSpendLogs } from '@spend-ledger/ledger-db';
+import { redactSecrets } from '@spend-ledger/contract';
+import { getSpendLog, type LedgerDb, listSpendLogs, type StoredSpendLog } from '@spend-ledger/ledger-db';
 import { ApiError } from '@spend-ledger/platform';
 import type { ScopeEnv } from '../auth/authenticate.ts';
 import { logInScope, scopedLogFilter } from '../auth/scope.ts';
@@ -40,6 +41,17 @@ const oneRoute = createRoute({
   },
 });
 
+/**
+ * Metadata as served: the contract redacts secrets before storage, and this redacts again on the way
+ * out, so rows stored before the contract did (or by another writer) serve none either. Returns the
+ * same object when there is nothing to redact.
+ */
+const redactedLog = (log: StoredSpendLog): StoredSpendLog => {
+  if (!log.metadata) return log;
+  const metadata = redactSecrets(log.metadata);
+  return metadata === log.metadata ? log : { ...log, metadata };
+};
+
 export function logRoutes(deps: { db: LedgerDb }) {
   const app = new OpenAPIHono<ScopeEnv>({ defaultHook: validationHook });
 
@@ -64,7 +76,7 @@ export function logRoutes(deps: { db: LedgerDb }) {
     });
     return c.json(
       {
-        data: page.logs,
+        data: page.logs.map(redactedLog),
         next_cursor: page.next ? encodeCursor(page.next) : null,
         has_more: page.next !== null,
       },
@@ -80,7 +92,7 @@ export function logRoutes(deps: { db: LedgerDb }) {
         { field: 'request_id', message: 'unknown' },
       ]);
     }
-    return c.json(log, 200);
+    return c.json(redactedLog(log), 200);
   });
   return app;
 }

@@ -5,7 +5,9 @@ import {
   assertTimeZoneKnown,
   getSpendReport,
   isUtc,
+  isWholeEntity,
   type LedgerDb,
+  METRIC_COLUMNS,
   type ReportEdges,
   type ReportParams,
   reportRowsQuery,
@@ -29,10 +31,11 @@ const reportRoute = createRoute({
   method: 'get',
   path: '/',
   summary: 'Top spenders: spend grouped by one dimension',
-  description: `Metrics per team, org, user, end user, key, tag, model or provider over local days [from, to] of
+  description: `Metrics per team, org, user, end user, key, tag, team member, proxy, model or provider over local days [from, to] of
 \`timezone\`, highest spend first (ties by value), at most \`limit\` rows; \`metadata\` has the number of groups and
 the totals over all of them. With entity_type and entity_id (always, for a scoped token) only that entity's events
-count and group_by must be key, model or provider. \`format=csv\` streams the same rows.`,
+count and group_by must be key, model or provider, or team_member inside a team (a team token's own members).
+\`format=csv\` streams the same rows.`,
   request: { query: ReportQuerySchema },
   responses: {
     200: {
@@ -72,7 +75,13 @@ export function reportRoutes(deps: {
     const q = c.req.valid('query');
     checkRange(q.from, q.to, deps.maxRangeDays);
     const scope = c.get('scope');
-    const within = withinFor(scope, q);
+    const inside = withinFor(scope, q);
+    // The members of one team are a report of their own rows (team_member), not a breakdown of the team's.
+    const membersOf =
+      inside && q.group_by === 'team_member' && inside.entityType === 'team' && isWholeEntity(inside)
+        ? inside.entityId
+        : undefined;
+    const within = membersOf === undefined ? inside : undefined;
     if (within && !WITHIN_ENTITY_DIMENSIONS.includes(q.group_by as WithinEntityDimension)) {
       throw new ApiError(
         scope.type === 'admin' ? 'VALIDATION_FAILED' : 'FORBIDDEN',
@@ -85,6 +94,7 @@ export function reportRoutes(deps: {
       days: { from: q.from, to: q.to, timeZone: q.timezone },
       limit: q.limit,
       ...(within ? { within } : {}),
+      ...(membersOf !== undefined ? { membersOf } : {}),
     };
     // Another zone than UTC: the UTC days nearest the range from the roll-up, the ends from spend_logs.
     const edges: ReportEdges | undefined =
@@ -96,15 +106,7 @@ export function reportRoutes(deps: {
       await withTimeZoneCheck(() => assertTimeZoneKnown(deps.db, q.timezone));
       return streamCsv(c, {
         filename: `report-${q.group_by}-${q.from}-${q.to}.csv`,
-        columns: [
-          'value',
-          'spend',
-          'prompt_tokens',
-          'completion_tokens',
-          'api_requests',
-          'successful_requests',
-          'failed_requests',
-        ],
+        columns: ['value', ...METRIC_COLUMNS],
         batches: streamRows(deps.db, reportRowsQuery(params, edges), undefined, {
           statementTimeoutMs: deps.exportTimeoutMs,
         }),
@@ -118,7 +120,7 @@ export function reportRoutes(deps: {
         from: q.from,
         to: q.to,
         timezone: q.timezone,
-        ...(within ? { entity_type: within.entityType, entity_id: within.entityId } : {}),
+        ...(inside ? { entity_type: inside.entityType, entity_id: inside.entityId } : {}),
         results: report.rows,
         metadata: { groups: report.groups, limit: q.limit, totals: report.totals },
       },

@@ -8,10 +8,10 @@ import {
   getEntityTotals,
   type LedgerDb,
   METRIC_COLUMNS,
-  type SpendFigures,
   streamRows,
 } from '@spend-ledger/ledger-db';
 import { ApiError, type Logger } from '@spend-ledger/platform';
+import { activityMetrics, breakdownOf, totalsMetadata } from '../activity-shape.ts';
 import { storedEntity } from '../api-key-param.ts';
 import type { ScopeEnv } from '../auth/authenticate.ts';
 import { selectorFor } from '../auth/scope.ts';
@@ -68,22 +68,6 @@ per api key, model and provider with breakdown=true) for the whole range, ignori
     ...errorResponses,
   },
 });
-
-/** LiteLLM's SpendMetrics: the figures in its field order, with total_tokens. */
-const activityMetrics = (f: SpendFigures) => ({
-  spend: f.spend,
-  prompt_tokens: f.prompt_tokens,
-  completion_tokens: f.completion_tokens,
-  total_tokens: f.prompt_tokens + f.completion_tokens,
-  api_requests: f.api_requests,
-  successful_requests: f.successful_requests,
-  failed_requests: f.failed_requests,
-});
-
-const withMetadata = (byValue: Record<string, SpendFigures>) =>
-  Object.fromEntries(
-    Object.entries(byValue).map(([k, f]) => [k, { metrics: activityMetrics(f), metadata: {} }]),
-  );
 
 /** Narrows a selector by the query's api_key, model and provider filters. */
 function narrowed(
@@ -174,22 +158,16 @@ export function spendRoutes(deps: {
             ...(q.breakdown
               ? {
                   breakdown: {
-                    models: withMetadata(b?.models ?? {}),
-                    providers: withMetadata(b?.providers ?? {}),
-                    api_keys: withMetadata(b?.api_keys ?? {}),
+                    models: breakdownOf(b?.models, activityMetrics),
+                    providers: breakdownOf(b?.providers, activityMetrics),
+                    api_keys: breakdownOf(b?.api_keys, activityMetrics),
                   },
                 }
               : {}),
           };
         }),
         metadata: {
-          total_spend: t.spend,
-          total_prompt_tokens: t.prompt_tokens,
-          total_completion_tokens: t.completion_tokens,
-          total_tokens: t.prompt_tokens + t.completion_tokens,
-          total_api_requests: t.api_requests,
-          total_successful_requests: t.successful_requests,
-          total_failed_requests: t.failed_requests,
+          ...totalsMetadata(t, (spend) => spend),
           page: q.page,
           page_size: q.page_size,
           total_pages: totalPages,

@@ -5,7 +5,15 @@ import { dateParam, textParam } from './params.ts';
 
 export const EntityParamsSchema = z.object({
   entity_type: z.enum(ENTITY_TYPES).openapi({ param: { name: 'entity_type', in: 'path' }, example: 'team' }),
-  entity_id: textParam(256).openapi({ param: { name: 'entity_id', in: 'path' }, example: 'team-platform' }),
+  entity_id: textParam(1600)
+    // A team_member id is two ids of up to 256 characters, escaped: see docs/query-api.md.
+    .max(1600)
+    .openapi({
+      param: { name: 'entity_id', in: 'path' },
+      example: 'team-platform',
+      description:
+        'The entity id, URL-encoded. A team member is `<team_id>/<user_id>` with `%` and `/` inside each id written `%25` and `%2F` (so `research/alice`, sent as `research%2Falice`); the proxy is `litellm-proxy-budget`.',
+    }),
 });
 
 const day = (example: string) => dateParam().openapi({ example, format: 'date' });
@@ -55,6 +63,14 @@ export const SpendFiguresSchema = z
     spend: Spend,
     prompt_tokens: z.number().int(),
     completion_tokens: z.number().int(),
+    cache_read_input_tokens: z
+      .number()
+      .int()
+      .openapi({ description: 'Prompt tokens read from the prompt cache' }),
+    cache_creation_input_tokens: z
+      .number()
+      .int()
+      .openapi({ description: 'Prompt tokens written to the prompt cache' }),
     api_requests: z.number().int(),
     successful_requests: z.number().int(),
     failed_requests: z.number().int(),

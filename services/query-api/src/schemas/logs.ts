@@ -19,7 +19,13 @@ export const SpendLogSchema = z
     provider: z.string().nullable(),
     prompt_tokens: z.number().int(),
     completion_tokens: z.number().int(),
+    cache_read_input_tokens: z.number().int(),
+    cache_creation_input_tokens: z.number().int(),
     spend: Spend,
+    spend_source: z.string().openapi({
+      description:
+        '`sender` when the event carried its cost, `price-map@<version>` when the gateway priced it',
+    }),
     status: z.enum(['success', 'failure']),
     metadata: z.record(z.string(), z.unknown()).nullable(),
     ingested_at: z.string(),

@@ -15,9 +15,9 @@ export const ReportQuerySchema = DateRangeQuerySchema.extend({
     .openapi({ type: 'integer', default: 20, description: 'Rows, highest spend first' }),
   entity_type: z.enum(ENTITY_TYPES).optional().openapi({
     description:
-      'With entity_id: only the events of this entity; group_by must then be key, model or provider. Scoped tokens always report inside their entity.',
+      'With entity_id: only the events of this entity; group_by must then be key, model or provider (or team_member inside a team: its members). Scoped tokens always report inside their entity.',
   }),
-  entity_id: textParam(256).optional(),
+  entity_id: textParam(1600).optional(),
   format: FormatSchema,
 });
 

@@ -83,7 +83,13 @@ SELECT spend_ledger_rekey(
 --> statement-breakpoint
 DROP FUNCTION spend_ledger_rekey(regclass, jsonb, text);
 --> statement-breakpoint
-UPDATE spend_logs SET api_key = spend_ledger_key_digest(api_key) WHERE api_key <> '' AND api_key !~ '^[0-9a-f]{64}$';
+-- content_digest covers the api key as it was: a replay would no longer match it and be reported as a
+-- conflict. NULL is "predates digests" (no conflict can be detected against that row).
+UPDATE spend_logs SET api_key = spend_ledger_key_digest(api_key), content_digest = NULL
+WHERE api_key <> '' AND api_key !~ '^[0-9a-f]{64}$';
+--> statement-breakpoint
+UPDATE request_id_conflicts SET api_key = spend_ledger_key_digest(api_key)
+WHERE api_key <> '' AND api_key !~ '^[0-9a-f]{64}$';
 --> statement-breakpoint
 UPDATE api_tokens SET scope_id = spend_ledger_key_digest(scope_id)
 WHERE scope_type = 'key' AND scope_id !~ '^[0-9a-f]{64}$';
