@@ -45,5 +45,9 @@ describe('fuzz answer rules', () => {
     assert.match(checkAnswer(get, json(200, { rows: [{ spend: '-1.000000000000' }] })) ?? '', /bad figures/);
     assert.match(checkAnswer(get, json(200, { api_requests: -1 })) ?? '', /bad figures/);
     assert.match(checkAnswer(get, { status: 302, contentType: '', text: '' }) ?? '', /unexpected status/);
+    // LiteLLM's own routes answer spend as a JSON number, like LiteLLM: finite and not negative.
+    const liteLlm: FuzzRequest = { method: 'GET', url: '/team/daily/activity?start_date=x', headers: {} };
+    assert.equal(checkAnswer(liteLlm, json(200, { metadata: { spend: 0.0105 } })), undefined);
+    assert.match(checkAnswer(liteLlm, json(200, { metadata: { spend: -1 } })) ?? '', /bad figures/);
   });
 });

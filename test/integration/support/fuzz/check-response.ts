@@ -16,19 +16,24 @@ const COUNTERS = new Set([
   'failed_requests',
 ]);
 
-/** Money and counters anywhere in a JSON answer: exact 12-place decimals, non-negative integers. */
-function checkFigures(value: unknown, path: string, problems: string[]): void {
+/**
+ * Money and counters anywhere in a JSON answer: exact 12-place decimal strings (LiteLLM's own routes
+ * answer spend as a JSON number, as LiteLLM does: finite and not negative), non-negative integers.
+ */
+function checkFigures(value: unknown, path: string, problems: string[], liteLlm: boolean): void {
   if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) checkFigures(v, `${path}[${i}]`, problems);
+    for (const [i, v] of value.entries()) checkFigures(v, `${path}[${i}]`, problems, liteLlm);
     return;
   }
   if (value === null || typeof value !== 'object') return;
   for (const [key, v] of Object.entries(value)) {
-    if (key === 'spend' && !(typeof v === 'string' && MONEY.test(v)))
-      problems.push(`${path}.${key} = ${JSON.stringify(v)}`);
+    const money = liteLlm
+      ? typeof v === 'number' && Number.isFinite(v) && v >= 0
+      : typeof v === 'string' && MONEY.test(v);
+    if (key === 'spend' && !money) problems.push(`${path}.${key} = ${JSON.stringify(v)}`);
     if (COUNTERS.has(key) && !(Number.isSafeInteger(v) && (v as number) >= 0))
       problems.push(`${path}.${key} = ${JSON.stringify(v)}`);
-    checkFigures(v, `${path}.${key}`, problems);
+    checkFigures(v, `${path}.${key}`, problems, liteLlm);
   }
 }
 
@@ -76,7 +81,8 @@ export function checkAnswer(request: FuzzRequest, answer: Answer): string | unde
     if (body !== null && typeof body === 'object' && 'error' in body) return `${status} with an error body`;
     const problems: string[] = [];
     // Figures are checked in ledger answers, not in the OpenAPI document's examples.
-    if (request.url.startsWith('/v1/')) checkFigures(body, '$', problems);
+    if (request.url.startsWith('/v1/')) checkFigures(body, '$', problems, false);
+    else if (/^\/[a-z]+\/daily\/activity/.test(request.url)) checkFigures(body, '$', problems, true);
     return problems.length ? `${status} with bad figures: ${problems.slice(0, 3).join('; ')}` : undefined;
   }
   if (contentType.includes('text/csv'))

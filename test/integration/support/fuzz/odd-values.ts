@@ -191,7 +191,7 @@ export const oddCursor: fc.Arbitrary<string> = fc.oneof(
 
 /** Query-string values chosen by the parameter's name, so validation is passed often enough. */
 export function valueFor(name: string): fc.Arbitrary<string> {
-  if (name === 'from' || name === 'to') return oddDate;
+  if (name === 'from' || name === 'to' || name === 'start_date' || name === 'end_date') return oddDate;
   if (name === 'start_time' || name === 'end_time') return oddTimestamp;
   if (name === 'timezone') return oddTimeZone;
   if (name === 'cursor') return oddCursor;
@@ -212,8 +212,8 @@ export function valueFor(name: string): fc.Arbitrary<string> {
 export function goodValueFor(name: string): fc.Arbitrary<string> {
   const day = (min: number, max: number) =>
     fc.integer({ min, max }).map((d) => `2026-11-${String(d).padStart(2, '0')}`);
-  if (name === 'from') return day(1, 15);
-  if (name === 'to') return day(15, 30);
+  if (name === 'from' || name === 'start_date') return day(1, 15);
+  if (name === 'to' || name === 'end_date') return day(15, 30);
   if (name === 'start_time') return fc.constantFrom('2026-11-01T00:00:00Z', '2026-11-20T10:00:00+05:30');
   if (name === 'end_time') return fc.constantFrom('2026-12-01T00:00:00Z', '2026-11-29T00:00:00-08:00');
   if (name === 'timezone')
