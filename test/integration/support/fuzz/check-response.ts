@@ -88,6 +88,8 @@ export function checkAnswer(request: FuzzRequest, answer: Answer): string | unde
   if (contentType.includes('text/csv'))
     return text.length > 0 && text.includes('\n') ? undefined : `${status} CSV without a header row`;
   if (contentType.includes('text/html')) return undefined;
+  // The dashboard's assets: scripts, styles, images, served as files.
+  if (request.url.startsWith('/ui/') && contentType !== '') return undefined;
   return `${status} with content-type ${contentType}`;
 }
 

@@ -27,4 +27,6 @@ export const ENDPOINTS: readonly FuzzEndpoint[] = [
   { service: 'query', method: 'GET', path: '/customer/daily/activity' },
   { service: 'query', method: 'GET', path: '/openapi.json' },
   { service: 'query', method: 'GET', path: '/docs' },
+  // The dashboard's static files (no token): path traversal and odd escapes must stay 4xx.
+  { service: 'query', method: 'GET', path: '/ui/{asset}' },
 ];
