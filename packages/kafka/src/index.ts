@@ -2,6 +2,7 @@ export type { Kafka, KafkaMessage } from 'kafkajs';
 export {
   BatchingProducer,
   type BatchingProducerOptions,
+  type CoalescingOptions,
   type OutgoingMessage,
   PublishError,
 } from './batching-producer.ts';
@@ -14,5 +15,5 @@ export {
 } from './buffered-consumer.ts';
 export { getConsumerLag, type PartitionLag } from './consumer-lag.ts';
 export { createKafka, type KafkaClientOptions } from './create-kafka.ts';
-export { CachedKeyPartitioner } from './key-partitioner.ts';
+export { CachedKeyPartitioner, createKeyHasher } from './key-partitioner.ts';
 export { ensureTopics, MAX_MESSAGE_BYTES, type TopicSpec } from './topics.ts';

@@ -38,6 +38,11 @@ export const GatewayConfigSchema = z
     GATEWAY_PRODUCERS: positiveInt(1),
     /** How long an event may wait for others to share its produce request (0 = none). */
     PUBLISH_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(0),
+    /**
+     * Publish the events of a produce request that share a partition as one v2 envelope record
+     * (README, "Topic records"); false sends one v1 record per event.
+     */
+    PUBLISH_ENVELOPES: flag(true),
     /** Retry-After sent with 503, in seconds. */
     RETRY_AFTER_SECONDS: positiveInt(2),
     SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
@@ -58,6 +63,7 @@ export const GatewayConfigSchema = z
     publishAckTimeoutMs: env.PUBLISH_ACK_TIMEOUT_MS,
     producers: env.GATEWAY_PRODUCERS,
     lingerMs: env.PUBLISH_LINGER_MS,
+    envelopes: env.PUBLISH_ENVELOPES,
     retryAfterSeconds: env.RETRY_AFTER_SECONDS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,

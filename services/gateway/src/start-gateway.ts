@@ -1,4 +1,5 @@
-import { BatchingProducer, createKafka, ensureTopics } from '@spend-ledger/kafka';
+import { CONTRACT_VERSION_HEADER, ENVELOPE_VERSION, encodeEnvelope } from '@spend-ledger/contract';
+import { BatchingProducer, type CoalescingOptions, createKafka, ensureTopics } from '@spend-ledger/kafka';
 import {
   createMetricsRegistry,
   type Logger,
@@ -11,6 +12,12 @@ import {
 import { createGatewayApp } from './app.ts';
 import type { GatewayConfig } from './config.ts';
 import { createGatewayMetrics } from './metrics.ts';
+
+/** Events of one produce request bound for one partition travel as one v2 envelope record. */
+const ENVELOPE_RECORDS: CoalescingOptions = {
+  combine: encodeEnvelope,
+  headers: { [CONTRACT_VERSION_HEADER]: ENVELOPE_VERSION },
+};
 
 /** Connects the producer, then serves the gateway; resolves once it listens. */
 export async function startGateway(config: GatewayConfig, log: Logger): Promise<RunningService> {
@@ -26,6 +33,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     ackTimeoutMs: config.publishAckTimeoutMs,
     producers: config.producers,
     lingerMs: config.lingerMs,
+    coalesce: config.envelopes ? ENVELOPE_RECORDS : undefined,
   });
   await producer.connect();
 
@@ -41,7 +49,13 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   });
   const http = await listen(app.fetch, config.host, config.port, config.httpLimits);
   log.info(
-    { url: http.url, topic: config.topic, producers: config.producers, lingerMs: config.lingerMs },
+    {
+      url: http.url,
+      topic: config.topic,
+      producers: config.producers,
+      lingerMs: config.lingerMs,
+      envelopes: config.envelopes,
+    },
     'gateway listening',
   );
 
