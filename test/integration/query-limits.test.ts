@@ -113,8 +113,6 @@ describe('query API service: statement timeout and server limits', () => {
         log: createLogger({ service: 'query-test', level: 'silent' }),
         registry: createMetricsRegistry('query-test'),
         maxRangeDays: 366,
-        isReady: async () => false,
-        isShuttingDown: () => false,
       });
       const res = await app.request('/v1/spend/team/lim-team', {
         headers: { authorization: `Bearer ${TOKEN}` },

@@ -16,6 +16,9 @@ export const GatewayConfigSchema = z
   .object({
     GATEWAY_HOST: z.string().default('127.0.0.1'),
     GATEWAY_PORT: port(8080),
+    /** /healthz, /readyz and /metrics: a port of their own, loopback unless set (e.g. 0.0.0.0 in a pod). */
+    GATEWAY_OPS_HOST: z.string().default('127.0.0.1'),
+    GATEWAY_OPS_PORT: port(8090),
     /** Bearer tokens accepted on POST /v1/events, comma-separated. Required. */
     LEDGER_INGEST_TOKENS: csv().pipe(
       z
@@ -53,6 +56,8 @@ export const GatewayConfigSchema = z
   .transform((env) => ({
     host: env.GATEWAY_HOST,
     port: env.GATEWAY_PORT,
+    opsHost: env.GATEWAY_OPS_HOST,
+    opsPort: env.GATEWAY_OPS_PORT,
     ingestTokens: env.LEDGER_INGEST_TOKENS,
     kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID },
     topic: env.SPEND_TOPIC,

@@ -2,6 +2,7 @@ import { CONTRACT_VERSION_HEADER, ENVELOPE_VERSION, encodeEnvelope } from '@spen
 import { BatchingProducer, type CoalescingOptions, createKafka, ensureTopics } from '@spend-ledger/kafka';
 import {
   createMetricsRegistry,
+  createOpsApp,
   type Logger,
   listen,
   type RunningService,
@@ -42,15 +43,21 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     ...config,
     publisher: producer,
     log,
-    registry,
     metrics,
-    isReady: async () => producer.isHealthy(),
-    isShuttingDown: gate.isShuttingDown,
   });
+  const ops = createOpsApp({
+    log,
+    checks: { kafka: async () => producer.isHealthy() },
+    isShuttingDown: gate.isShuttingDown,
+    metrics: registry,
+  });
+  // Public port first: once /readyz answers, the API is listening too.
   const http = await listen(app.fetch, config.host, config.port, config.httpLimits);
+  const opsHttp = await listen(ops.fetch, config.opsHost, config.opsPort, config.httpLimits);
   log.info(
     {
       url: http.url,
+      opsUrl: opsHttp.url,
       topic: config.topic,
       producers: config.producers,
       lingerMs: config.lingerMs,
@@ -63,6 +70,13 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     gate.step,
     { name: 'stop accepting requests', run: http.close },
     { name: 'flush and disconnect producer', run: () => producer.disconnect() },
+    // Last, so probes see 503 and Prometheus can scrape throughout the drain.
+    { name: 'close ops server', run: opsHttp.close },
   ];
-  return { url: http.url, shutdownSteps, stop: () => runShutdownSteps(shutdownSteps) };
+  return {
+    url: http.url,
+    opsUrl: opsHttp.url,
+    shutdownSteps,
+    stop: () => runShutdownSteps(shutdownSteps),
+  };
 }
