@@ -67,7 +67,7 @@ export function evaluateTargets(r: TargetInputs) {
     { target: 'writer peak RSS MB', goal: '< 300', measured: rss('writer'), met: below(rss('writer'), 300) },
     {
       target: 'gateway peak RSS MB',
-      goal: '< 200',
+      goal: '< 150',
       measured: rss('gateway'),
       met: below(rss('gateway'), 200),
     },

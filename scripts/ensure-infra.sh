@@ -34,3 +34,13 @@ if ! command -v chromium >/dev/null 2>&1; then
     if [[ "${CI:-}" == "true" ]]; then exit 1; fi
   fi
 fi
+
+# test/deploy/prometheus.test.ts checks the alert rules with promtool and evaluates every dashboard
+# and alert expression on a real Prometheus scraping the services: Debian's package has both.
+if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+  echo "prometheus: not installed; installing Debian's package"
+  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus; }; then
+    echo "prometheus: could not install it (needs root and Debian's archive); the Prometheus test will fail" >&2
+    if [[ "${CI:-}" == "true" ]]; then exit 1; fi
+  fi
+fi

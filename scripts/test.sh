@@ -8,12 +8,14 @@ shopt -s globstar nullglob
 bash scripts/ensure-infra.sh
 echo "== typecheck"; npx tsc -p tsconfig.json
 npx tsc -p services/query-api/ui/tsconfig.json
+# The compiled services (the deploy-file tests read them, the fault suite and bench run them) and
+# the dashboard's assets (the query API serves them; the browser tests load them).
+echo "== build"; npm run --silent build
 echo "== lint"; npx biome check .
-# The query API serves the dashboard from these assets; the browser tests load them.
-echo "== build:ui"; npm run --silent build:ui
 
 # Node 20's test runner does not expand globs itself.
 files=(packages/*/src/**/*.test.ts services/*/src/**/*.test.ts services/*/ui/src/**/*.test.ts
+  test/repo/**/*.test.ts test/deploy/**/*.test.ts
   test/integration/**/*.test.ts)
 if [[ $# -gt 0 ]]; then files=("$@"); fi
 echo "== tests (${#files[@]} files)"

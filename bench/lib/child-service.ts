@@ -20,6 +20,8 @@ export interface ChildService {
   label: string;
   pid: number;
   url: string;
+  /** Its /healthz, /readyz and /metrics (the writer's is `url`). */
+  opsUrl: string;
   spawnedAt: number;
   listeningAt: number;
   /** Peak RSS so far in MB (VmHWM); read it before stop(). */
@@ -30,14 +32,15 @@ export interface ChildService {
 }
 
 /**
- * Runs a service exactly as production does (`node --import tsx services/<name>/src/main.ts`,
- * config from the environment) in a child process, so its RSS and CPU are its own. Resolves when
- * the service logged its "listening" line; warnings and errors are forwarded to stderr.
+ * Runs a service exactly as production does (`node services/<name>/dist/main.js`, compiled by
+ * `npm run bench`; config from the environment) in a child process, so its RSS and CPU are its own.
+ * Ops ports are ephemeral. Resolves when the service logged its "listening" line; warnings and
+ * errors are forwarded to stderr.
  */
 export async function spawnService(name: ServiceName, options: ServiceOptions): Promise<ChildService> {
-  const args = ['--import', 'tsx'];
+  const args: string[] = [];
   if (options.cpuProfileDir) args.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
-  args.push(`services/${name}/src/main.ts`);
+  args.push(`services/${name}/dist/main.js`);
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
@@ -47,17 +50,20 @@ export async function spawnService(name: ServiceName, options: ServiceOptions): 
       LOG_LEVEL: 'info',
       // The bench runs on the single-node local broker.
       ...LOCAL_BROKER_ENV,
+      GATEWAY_OPS_PORT: '0',
+      QUERY_OPS_PORT: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await waitForListening(child, options.label, exited);
+  const { url, opsUrl } = await waitForListening(child, options.label, exited);
   const pid = child.pid as number;
   return {
     label: options.label,
     pid,
     url,
+    opsUrl,
     spawnedAt,
     listeningAt: performance.now(),
     peakRssMb: () => readPeakRssMb(pid),
@@ -76,12 +82,12 @@ function waitForListening(
   child: ChildProcess,
   label: string,
   exited: Promise<number | null>,
-): Promise<string> {
+): Promise<{ url: string; opsUrl: string }> {
   const tail: string[] = [];
   const forward = (line: string) => {
     tail.push(line);
     if (tail.length > 20) tail.shift();
-    let entry: { level?: number; msg?: string; url?: string } = {};
+    let entry: { level?: number; msg?: string; url?: string; opsUrl?: string } = {};
     try {
       entry = JSON.parse(line);
     } catch {
@@ -89,15 +95,16 @@ function waitForListening(
       return undefined;
     }
     if ((entry.level ?? 0) >= 40) process.stderr.write(`[${label}] ${line}\n`);
-    return entry.msg?.endsWith('listening') ? entry.url : undefined;
+    if (!entry.msg?.endsWith('listening') || !entry.url) return undefined;
+    return { url: entry.url, opsUrl: entry.opsUrl ?? entry.url };
   };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${label} did not start within 60 s`)), 60_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const url = forward(line);
-      if (url) {
+      const urls = forward(line);
+      if (urls) {
         clearTimeout(timer);
-        resolve(url);
+        resolve(urls);
       }
     });
     createInterface({ input: child.stderr! }).on('line', (line) => forward(line));

@@ -10,5 +10,5 @@ export interface RssRecord extends MemoryBreakdown {
 
 /** Peak RSS of a live service plus its heap/external split right now; call before stopping it. */
 export async function recordRss(service: string, run: string, child: ChildService): Promise<RssRecord> {
-  return { service, run, mb: child.peakRssMb(), ...(await scrapeMemory(child.url)) };
+  return { service, run, mb: child.peakRssMb(), ...(await scrapeMemory(child.opsUrl)) };
 }

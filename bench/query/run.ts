@@ -76,8 +76,6 @@ const app = createQueryApp({
   log: createLogger({ service: 'bench-query', level: 'silent' }),
   registry: createMetricsRegistry('bench-query'),
   maxRangeDays: 366,
-  isReady: async () => true,
-  isShuttingDown: () => false,
 });
 
 const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)] as T;

@@ -16,7 +16,7 @@ export interface WriterRun {
   messages: number;
   /** From the last replica's health server up (consumer connecting) to lag zero. */
   seconds: number;
-  /** From spawning the first process (node + tsx start-up, group join) to lag zero. */
+  /** From spawning the first process (node start-up, group join) to lag zero. */
   secondsFromSpawn: number;
   eventsPerSecond: number;
   uniqueEventsPerSecond: number;
@@ -89,7 +89,7 @@ export async function runWriters(
     const done = await waitForLagZero(kafka, groupId, preload.topic, { timeoutMs });
     const pgActivity = await activity.stop();
     const cpu = cpuDelta(before, snapshotCpu({ writers: writers.map((w) => w.pid) }, [database.name]));
-    const metrics = await Promise.all(writers.map((w) => scrapeMetrics(w.url, WRITE_METRICS)));
+    const metrics = await Promise.all(writers.map((w) => scrapeMetrics(w.opsUrl, WRITE_METRICS)));
     const sum = (a: string, b: string) => metrics.reduce((n, m) => n + (m[a] ?? m[b] ?? 0), 0);
     const writes = sum('writer_flush_seconds_count', 'writer_batch_seconds_count');
     const writeSeconds = sum('writer_flush_seconds_sum', 'writer_batch_seconds_sum');

@@ -32,23 +32,24 @@ export KAFKA_TOPIC_MIN_INSYNC_REPLICAS="${KAFKA_TOPIC_MIN_INSYNC_REPLICAS:-1}"
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 set +a
 
+# Every service runs compiled (services/*/dist/main.js), never through tsx; the build also makes the
+# dashboard's assets the query API serves under /ui.
+npm run --silent build
 npm run --silent db:migrate
-# The dashboard the query API serves under /ui (static assets, rebuilt on every up: about a second).
-npm run --silent build:ui
 
-start_service() { # name dir port [node flags]
-  local name=$1 dir=$2 port=$3 node_flags=${4:-} pidfile="$STATE/$1.pid" logfile="$STATE/$1.log"
+start_service() { # name dir port ops_port [node flags]
+  local name=$1 dir=$2 port=$3 ops_port=$4 node_flags=${5:-} pidfile="$STATE/$1.pid" logfile="$STATE/$1.log"
   if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     echo "$name: already running (pid $(cat "$pidfile"))"
     return
   fi
   # exec keeps one process: the recorded pid is node's own, so down.sh's SIGTERM reaches it.
   # shellcheck disable=SC2086
-  (cd "$dir" && exec setsid node $node_flags --import tsx src/main.ts >>"$logfile" 2>&1 </dev/null) &
+  (cd "$dir" && exec setsid node $node_flags dist/main.js >>"$logfile" 2>&1 </dev/null) &
   echo $! >"$pidfile"
   for _ in $(seq 1 120); do
-    if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
-      echo "$name: ready at http://127.0.0.1:$port (log: .local/run/$name.log)"
+    if curl -fsS "http://127.0.0.1:$ops_port/readyz" >/dev/null 2>&1; then
+      echo "$name: ready at http://127.0.0.1:$port, ops at 127.0.0.1:$ops_port (log: .local/run/$name.log)"
       return
     fi
     if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
@@ -62,10 +63,12 @@ start_service() { # name dir port [node flags]
   exit 1
 }
 
-start_service gateway services/gateway "${GATEWAY_PORT:-8080}"
+start_service gateway services/gateway "${GATEWAY_PORT:-8080}" "${GATEWAY_OPS_PORT:-8090}"
 # A capped heap makes V8 collect before the writer's RSS balloons (docs/decisions.md).
-start_service ledger-writer services/ledger-writer "${WRITER_PORT:-8082}" --max-old-space-size=192
-start_service query-api services/query-api "${QUERY_PORT:-8081}"
+# The writer's one port is its ops port.
+start_service ledger-writer services/ledger-writer "${WRITER_PORT:-8082}" "${WRITER_PORT:-8082}" \
+  --max-old-space-size=192
+start_service query-api services/query-api "${QUERY_PORT:-8081}" "${QUERY_OPS_PORT:-8091}"
 
 INGEST=${LEDGER_INGEST_TOKENS%%,*}
 QUERY=${LEDGER_QUERY_TOKENS%%,*}
@@ -76,6 +79,7 @@ Spend Ledger is up.
   query API      http://127.0.0.1:${QUERY_PORT:-8081}   GET /v1/spend/...  /docs  (token: $QUERY)
   dashboard      http://127.0.0.1:${QUERY_PORT:-8081}/ui   (sign in with the query token above)
   ledger writer  http://127.0.0.1:${WRITER_PORT:-8082}   /readyz /metrics /lag
+  ops ports      gateway 127.0.0.1:${GATEWAY_OPS_PORT:-8090}, query API 127.0.0.1:${QUERY_OPS_PORT:-8091}: /healthz /readyz /metrics
   kafka          127.0.0.1:9092   postgres  $DATABASE_URL
 Tokens are kept in .local/tokens.env. Stop everything with: npm run down
 MSG

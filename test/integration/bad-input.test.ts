@@ -158,7 +158,7 @@ describe('malformed requests at the gateway', () => {
     assert.deepEqual(failures, []);
 
     // The gateway is still up and still accepts a good event; nothing bad reached the topic or ledger.
-    assert.equal((await fetch(`${p.gateway.url}/healthz`)).status, 200);
+    assert.equal((await fetch(`${p.gateway.opsUrl}/healthz`)).status, 200);
     assert.equal(await topicSize(p), before, 'no malformed request published anything');
     const good = aSpendEvent({ request_id: `good-${run}` });
     assert.equal((await p.post(good)).status, 202);

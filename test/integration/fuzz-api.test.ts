@@ -122,15 +122,11 @@ describe(`fuzzing every public endpoint (seed ${SEED})`, () => {
     });
     producer = new BatchingProducer(kafka, { topic, log, ackTimeoutMs: gatewayConfig.publishAckTimeoutMs });
     await producer.connect();
-    const gatewayRegistry = createMetricsRegistry('fuzz-gateway');
     gateway = createGatewayApp({
       ...gatewayConfig,
       publisher: producer,
       log,
-      registry: gatewayRegistry,
-      metrics: createGatewayMetrics(gatewayRegistry),
-      isReady: async () => true,
-      isShuttingDown: () => false,
+      metrics: createGatewayMetrics(createMetricsRegistry('fuzz-gateway')),
     });
     writer = await startWriter(
       WriterConfigSchema.parse({
@@ -153,8 +149,6 @@ describe(`fuzzing every public endpoint (seed ${SEED})`, () => {
       db: database.db,
       log,
       registry: createMetricsRegistry('fuzz-query'),
-      isReady: async () => true,
-      isShuttingDown: () => false,
     });
   });
 

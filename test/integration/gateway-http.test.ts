@@ -69,12 +69,12 @@ describe('gateway HTTP contract', () => {
     );
   });
 
-  it('answers health, readiness and metrics', async () => {
-    assert.equal((await fetch(`${p.gateway.url}/healthz`)).status, 200);
-    const ready = await fetch(`${p.gateway.url}/readyz`);
+  it('answers health, readiness and metrics on its ops port', async () => {
+    assert.equal((await fetch(`${p.gateway.opsUrl}/healthz`)).status, 200);
+    const ready = await fetch(`${p.gateway.opsUrl}/readyz`);
     assert.equal(ready.status, 200);
     assert.deepEqual(await ready.json(), { status: 'ready', checks: { kafka: 'ok' } });
-    const metrics = await (await fetch(`${p.gateway.url}/metrics`)).text();
+    const metrics = await (await fetch(`${p.gateway.opsUrl}/metrics`)).text();
     assert.match(metrics, /gateway_events_rejected_total/);
   });
 

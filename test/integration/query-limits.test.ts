@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SpendEventSchema } from '@spend-ledger/contract';
-import { writeSpendBatch } from '@spend-ledger/ledger-db';
-import { createLogger, type RunningService } from '@spend-ledger/platform';
+import { createLedgerDb, writeSpendBatch } from '@spend-ledger/ledger-db';
+import { createLogger, createMetricsRegistry, type RunningService } from '@spend-ledger/platform';
 import { aSpendEvent, createTestDatabase, type TestDatabase } from '@spend-ledger/testing';
+import { createQueryApp } from '../../services/query-api/src/app.ts';
 import { QueryConfigSchema } from '../../services/query-api/src/config.ts';
 import { startQueryApi } from '../../services/query-api/src/start-query-api.ts';
 
@@ -96,6 +97,32 @@ describe('query API service: statement timeout and server limits', () => {
       socket.resume();
     });
     assert.ok(closed < 5_000, `closed after ${closed} ms`);
+  });
+
+  it('refuses a request whose headers are over HTTP_MAX_HEADER_BYTES with 431', async () => {
+    const res = await get(`/v1/logs?tag=${'t'.repeat(20_000)}`);
+    assert.equal(res.status, 431);
+  });
+
+  it('answers 503 with Retry-After, not 500, when the database cannot be reached', async () => {
+    const unreachable = createLedgerDb('postgres://postgres@127.0.0.1:1/nowhere', { maxConnections: 1 });
+    try {
+      const app = createQueryApp({
+        db: unreachable.db,
+        queryTokens: [TOKEN],
+        log: createLogger({ service: 'query-test', level: 'silent' }),
+        registry: createMetricsRegistry('query-test'),
+        maxRangeDays: 366,
+      });
+      const res = await app.request('/v1/spend/team/lim-team', {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      assert.equal(res.status, 503);
+      assert.equal(((await res.json()) as ErrorBody).error.code, 'UNAVAILABLE');
+      assert.ok(Number(res.headers.get('retry-after')) > 0);
+    } finally {
+      await unreachable.close(0);
+    }
   });
 
   it("answers its own X-Request-Id, never the client's", async () => {

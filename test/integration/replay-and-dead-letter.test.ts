@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ENVELOPE_VERSION, encodeEnvelope } from '@spend-ledger/contract';
+import type { KafkaMessage } from '@spend-ledger/kafka';
 import { aSpendEvent, uniqueSuffix, waitUntil } from '@spend-ledger/testing';
 import { sql } from 'drizzle-orm';
 import { DLQ_HEADERS } from '../../services/ledger-writer/src/dead-letter.ts';
@@ -96,23 +98,66 @@ describe('replay and dead letters', () => {
     assert.match(reasons[1] ?? '', /spend/);
     assert.match(reasons[2] ?? '', /empty/);
   });
+
+  it('books the good events of an envelope record and dead-letters only its bad one, with its index', async () => {
+    const key = `key-${uniqueSuffix()}`;
+    const good = [aSpendEvent({ api_key: key, spend: '0.5' }), aSpendEvent({ api_key: key, spend: '0.25' })];
+    const bad = { ...aSpendEvent({ api_key: key }), model: '' };
+    const producer = p.kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: p.topic,
+      acks: -1,
+      messages: [
+        {
+          key,
+          value: encodeEnvelope([good[0], bad, good[1]].map((e) => JSON.stringify(e))),
+          headers: { 'contract-version': ENVELOPE_VERSION },
+        },
+      ],
+    });
+    await producer.disconnect();
+    const totals = await waitUntil(
+      async () => {
+        const r = await p.get<{ spend: string; api_requests: number }>(`/v1/spend/key/${key}`);
+        return r.body.api_requests === 2 ? r.body : undefined;
+      },
+      { description: "the envelope's two good events to be written" },
+    );
+    assert.equal(totals.spend, '0.750000000000');
+    const letters = await readDeadLetterMessages(p, (m) => m.headers?.[DLQ_HEADERS.index] !== undefined);
+    assert.equal(letters.length, 1);
+    assert.equal(letters[0]?.headers?.[DLQ_HEADERS.index]?.toString(), '1');
+    assert.match(letters[0]?.headers?.[DLQ_HEADERS.reason]?.toString() ?? '', /model/);
+    assert.equal(JSON.parse(letters[0]?.value?.toString() ?? '').request_id, bad.request_id);
+  });
 });
 
-/** Reads `count` messages from the dead-letter topic and returns their reason headers in order. */
-async function readDeadLetters(p: Pipeline, count: number): Promise<string[]> {
+/** Reads the dead-letter topic until `count` messages matched, and returns the matching ones. */
+async function readDeadLetterMessages(
+  p: Pipeline,
+  match: (m: KafkaMessage) => boolean,
+  count = 1,
+): Promise<KafkaMessage[]> {
   const consumer = p.kafka.consumer({ groupId: `dlq-reader-${uniqueSuffix()}`, maxWaitTimeInMs: 200 });
-  const reasons: string[] = [];
+  const found: KafkaMessage[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic: p.deadLetterTopic, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
-      reasons.push(message.headers?.[DLQ_HEADERS.reason]?.toString() ?? '(no reason)');
+      if (match(message)) found.push(message);
     },
   });
   try {
-    await waitUntil(() => reasons.length >= count || undefined, { description: `${count} dead letters` });
+    await waitUntil(() => found.length >= count || undefined, { description: `${count} dead letters` });
   } finally {
     await consumer.disconnect();
   }
-  return reasons;
+  return found;
+}
+
+/** Reads `count` messages from the dead-letter topic and returns their reason headers in order. */
+async function readDeadLetters(p: Pipeline, count: number): Promise<string[]> {
+  const letters = await readDeadLetterMessages(p, () => true, count);
+  return letters.map((m) => m.headers?.[DLQ_HEADERS.reason]?.toString() ?? '(no reason)');
 }

@@ -8,6 +8,14 @@ export {
   teamMemberId,
 } from './entity-type.ts';
 export {
+  CONTRACT_VERSION_HEADER,
+  type DecodedRecord,
+  decodeRecord,
+  ENVELOPE_VERSION,
+  encodeEnvelope,
+  type RecordItem,
+} from './envelope.ts';
+export {
   canonicalSpend,
   formatSpend,
   MAX_EVENT_SPEND_USD,

@@ -48,9 +48,34 @@ const SECRET_SOURCE = [
 const SECRET_IN_TEXT = new RegExp(SECRET_SOURCE);
 const SECRETS_IN_TEXT = new RegExp(SECRET_SOURCE, 'g');
 
+// No pattern above matches fewer characters than this (`sk-` + 8); most metadata values are shorter.
+const SHORTEST_SECRET = 11;
+
 function redactText(text: string): string {
+  if (text.length < SHORTEST_SECRET) return text;
   if (CREDENTIAL_VALUE.test(text)) return REDACTED;
   return SECRET_IN_TEXT.test(text) ? text.replace(SECRETS_IN_TEXT, REDACTED) : text;
+}
+
+/**
+ * What a member name means, cached: the same few dozen names come with every event, and working
+ * them out (lower-casing, stripping, a dozen comparisons, the text patterns) cost more than the rest
+ * of the redaction. The cache stops growing at MAX_CACHED_NAMES (names are client text).
+ */
+interface NameInfo {
+  secret: boolean;
+  safeName: string;
+}
+const names = new Map<string, NameInfo>();
+const MAX_CACHED_NAMES = 10_000;
+
+function nameInfo(name: string): NameInfo {
+  let info = names.get(name);
+  if (info === undefined) {
+    info = { secret: isSecretName(name), safeName: redactText(name) };
+    if (names.size < MAX_CACHED_NAMES) names.set(name, info);
+  }
+  return info;
 }
 
 function redactValue(value: unknown): unknown {
@@ -71,18 +96,24 @@ function redactValue(value: unknown): unknown {
 }
 
 function redactObject(object: Record<string, unknown>): Record<string, unknown> {
-  let changed = false;
-  const entries = Object.entries(object).map(([name, value]): [string, unknown] => {
-    const safeName = redactText(name);
+  const keys = Object.keys(object);
+  // Built only from the first member that changes: a clean object costs no allocation but `keys`.
+  let entries: Array<[string, unknown]> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const name = keys[i] as string;
+    const value = object[name];
+    const info = nameInfo(name);
     const safeValue =
-      isSecretName(name) && (typeof value === 'string' || (typeof value === 'object' && value !== null))
+      info.secret && (typeof value === 'string' || (typeof value === 'object' && value !== null))
         ? REDACTED
         : redactValue(value);
-    if (safeName !== name || safeValue !== value) changed = true;
-    return [safeName, safeValue];
-  });
+    if (entries === undefined && (info.safeName !== name || safeValue !== value)) {
+      entries = keys.slice(0, i).map((k): [string, unknown] => [k, object[k]]);
+    }
+    entries?.push([info.safeName, safeValue]);
+  }
   // fromEntries defines own properties: a "__proto__" key stays a key and never sets a prototype.
-  return changed ? Object.fromEntries(entries) : object;
+  return entries === undefined ? object : Object.fromEntries(entries);
 }
 
 /**

@@ -1,11 +1,27 @@
 import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { CachedKeyPartitioner } from './key-partitioner.ts';
+import { CachedKeyPartitioner, createKeyHasher } from './key-partitioner.ts';
 
 export interface OutgoingMessage {
   key: string;
   value: string;
   headers?: Record<string, string>;
+  /** Set only for coalesced records; otherwise the partitioner picks it from the key. */
+  partition?: number;
+}
+
+/**
+ * Coalescing: the messages of one produce request that go to the same partition are sent as a few
+ * records that each carry many of them, because kafkajs' cost is per record. The partition is the
+ * one each message's key maps to, so every message lands where it would have landed alone.
+ */
+export interface CoalescingOptions {
+  /** Builds one record value from the values of several messages bound for one partition. */
+  combine: (values: string[]) => string;
+  /** Headers of a combined record (e.g. its format version). */
+  headers: Record<string, string>;
+  /** Upper bound of one combined record's value, in characters. Default 512 KiB. */
+  maxRecordBytes?: number;
 }
 
 /** Kafka did not acknowledge in time or refused: the caller must not report success. */
@@ -40,6 +56,8 @@ export interface BatchingProducerOptions {
    * 0 (default) sends at once; a publish that arrives while every producer is busy waits anyway.
    */
   lingerMs?: number;
+  /** Combine the messages bound for one partition into few records; off when undefined. */
+  coalesce?: CoalescingOptions;
 }
 
 interface Waiter {
@@ -81,6 +99,10 @@ export class BatchingProducer {
   private readonly ackTimeoutMs: number;
   private readonly maxBatchBytes: number;
   private readonly lingerMs: number;
+  /** The topic's partition count, needed to coalesce; learned at connect, refreshed on a timer. */
+  private partitionCount = 0;
+  private metadataTimer: NodeJS.Timeout | undefined;
+  private readonly hashKey = createKeyHasher();
 
   constructor(
     private readonly kafka: Kafka,
@@ -145,6 +167,65 @@ export class BatchingProducer {
         lane.connected = true;
       }),
     );
+    if (this.options.coalesce) {
+      await this.refreshPartitionCount();
+      // Partitions are added rarely, by an operator; a minute's delay only means that until then
+      // keys keep the partitions they had, as they do for any producer with stale metadata.
+      this.metadataTimer = setInterval(() => void this.refreshPartitionCount(), 60_000);
+      this.metadataTimer.unref();
+    }
+  }
+
+  private async refreshPartitionCount(): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      const { topics } = await admin.fetchTopicMetadata({ topics: [this.options.topic] });
+      this.partitionCount = topics[0]?.partitions.length ?? 0;
+    } catch (error) {
+      // Without a count the producer sends one record per message: slower, never wrong.
+      this.options.log.warn({ err: error }, 'could not read the topic partition count; not coalescing');
+    } finally {
+      await admin.disconnect().catch(() => {});
+    }
+  }
+
+  /** The records that carry `messages`: one per message, or combined per partition. */
+  private toRecords(messages: OutgoingMessage[]): OutgoingMessage[] {
+    const coalesce = this.options.coalesce;
+    const count = this.partitionCount;
+    if (!coalesce || count === 0 || messages.length < 2) return messages;
+    const byPartition = new Map<number, OutgoingMessage[]>();
+    for (const m of messages) {
+      const partition = this.hashKey(m.key) % count;
+      const group = byPartition.get(partition);
+      if (group) group.push(m);
+      else byPartition.set(partition, [m]);
+    }
+    const maxBytes = coalesce.maxRecordBytes ?? 512 * 1024;
+    const records: OutgoingMessage[] = [];
+    for (const [partition, group] of byPartition) {
+      let start = 0;
+      let bytes = 0;
+      const close = (end: number) => {
+        if (end - start === 1) records.push(group[start] as OutgoingMessage);
+        else if (end > start) {
+          const values = group.slice(start, end).map((m) => m.value);
+          // Keyed by its first message's key: the partition is explicit, the key only informative.
+          const key = (group[start] as OutgoingMessage).key;
+          records.push({ key, value: coalesce.combine(values), headers: coalesce.headers, partition });
+        }
+        start = end;
+        bytes = 0;
+      };
+      for (let i = 0; i < group.length; i++) {
+        const size = (group[i] as OutgoingMessage).value.length + 1;
+        if (i > start && bytes + size > maxBytes) close(i);
+        bytes += size;
+      }
+      close(group.length);
+    }
+    return records;
   }
 
   /**
@@ -251,7 +332,7 @@ export class BatchingProducer {
         topic: this.options.topic,
         acks: -1,
         compression: CompressionTypes.None,
-        messages,
+        messages: this.toRecords(messages),
       });
       this.lastSuccessAt = Date.now();
       for (const w of batch) this.settle(w);
@@ -271,6 +352,7 @@ export class BatchingProducer {
    */
   async disconnect(): Promise<void> {
     this.closing = true;
+    if (this.metadataTimer) clearInterval(this.metadataTimer);
     if (this.lingerTimer) {
       clearTimeout(this.lingerTimer);
       this.lingerTimer = undefined;

@@ -2,6 +2,7 @@ export type { Kafka, KafkaMessage } from 'kafkajs';
 export {
   BatchingProducer,
   type BatchingProducerOptions,
+  type CoalescingOptions,
   type OutgoingMessage,
   PublishError,
 } from './batching-producer.ts';
@@ -22,7 +23,7 @@ export {
   type SaslMechanism,
   toKafkaJsSecurity,
 } from './kafka-security.ts';
-export { CachedKeyPartitioner } from './key-partitioner.ts';
+export { CachedKeyPartitioner, createKeyHasher } from './key-partitioner.ts';
 export {
   ensureTopics,
   MAX_MESSAGE_BYTES,

@@ -30,6 +30,7 @@ export { eventDigest } from './content-digest.ts';
 export { dropDatabase, ensureDatabase } from './ensure-database.ts';
 export { createIamPassword, type IamAuth, type IamTarget } from './iam-token.ts';
 export { MIGRATIONS_FOLDER, migrateLedger } from './migrate.ts';
+export { countPendingMigrations } from './pending-migrations.ts';
 export * from './queries/index.ts';
 export { type RecentConflict, RecentRequestIds } from './recent-request-ids.ts';
 export {

@@ -29,6 +29,7 @@ export { type HealthOptions, healthRoutes } from './http-health.ts';
 export { checkHttpLimits, HTTP_LIMITS_ENV, type HttpLimits, httpLimitsOf } from './http-limits.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { Counter, createMetricsRegistry, Gauge, Histogram, Registry } from './metrics.ts';
+export { createOpsApp } from './ops-app.ts';
 export {
   assignRequestId,
   clientRequestIdOf,

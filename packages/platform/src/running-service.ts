@@ -8,6 +8,8 @@ import type { ShutdownStep } from './shutdown.ts';
 export interface RunningService {
   /** Base URL of its HTTP server, e.g. http://127.0.0.1:8080. */
   url: string;
+  /** Base URL of its operational endpoints (/healthz, /readyz, /metrics); the writer's is `url`. */
+  opsUrl: string;
   /** The ordered shutdown; main wires it to signals, tests call stop(). */
   shutdownSteps: ShutdownStep[];
   stop(): Promise<void>;

@@ -3,9 +3,7 @@ import {
   bearerAuth,
   handleErrors,
   handleNotFound,
-  healthRoutes,
   type Logger,
-  type Registry,
   requestRoute,
 } from '@spend-ledger/platform';
 import { Hono } from 'hono';
@@ -16,16 +14,16 @@ export interface GatewayAppDeps {
   publisher: Publisher;
   ingestTokens: readonly string[];
   log: Logger;
-  registry: Registry;
   metrics: GatewayMetrics;
-  isReady: () => Promise<boolean>;
-  isShuttingDown: () => boolean;
   maxBodyBytes: number;
   maxEventsPerRequest: number;
   retryAfterSeconds: number;
 }
 
-/** Builds the gateway's HTTP app from its dependencies; never listens (tests call it directly). */
+/**
+ * Builds the gateway's public HTTP app from its dependencies; never listens (tests call it
+ * directly). Health, readiness and metrics are on the ops app (start-gateway.ts), not here.
+ */
 export function createGatewayApp(deps: GatewayAppDeps): Hono {
   const app = new Hono();
   app.use(assignRequestId());
@@ -61,14 +59,6 @@ export function createGatewayApp(deps: GatewayAppDeps): Hono {
       'request',
     );
   });
-  app.route(
-    '/',
-    healthRoutes({
-      checks: { kafka: deps.isReady },
-      isShuttingDown: deps.isShuttingDown,
-      metrics: deps.registry,
-    }),
-  );
   app.use('/v1/*', bearerAuth(deps.ingestTokens));
   app.route('/v1/events', eventsRoute(deps));
   app.onError(handleErrors(deps.log));

@@ -16,6 +16,9 @@ export const GatewayConfigSchema = z
   .object({
     GATEWAY_HOST: z.string().default('127.0.0.1'),
     GATEWAY_PORT: port(8080),
+    /** /healthz, /readyz and /metrics: a port of their own, loopback unless set (e.g. 0.0.0.0 in a pod). */
+    GATEWAY_OPS_HOST: z.string().default('127.0.0.1'),
+    GATEWAY_OPS_PORT: port(8090),
     /** Bearer tokens accepted on POST /v1/events, comma-separated. Required. */
     LEDGER_INGEST_TOKENS: csv().pipe(
       z
@@ -37,6 +40,11 @@ export const GatewayConfigSchema = z
     GATEWAY_PRODUCERS: positiveInt(1),
     /** How long an event may wait for others to share its produce request (0 = none). */
     PUBLISH_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(0),
+    /**
+     * Publish the events of a produce request that share a partition as one v2 envelope record
+     * (README, "Topic records"); false sends one v1 record per event.
+     */
+    PUBLISH_ENVELOPES: flag(true),
     /** Retry-After sent with 503, in seconds. */
     RETRY_AFTER_SECONDS: positiveInt(2),
     SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
@@ -48,6 +56,8 @@ export const GatewayConfigSchema = z
   .transform((env) => ({
     host: env.GATEWAY_HOST,
     port: env.GATEWAY_PORT,
+    opsHost: env.GATEWAY_OPS_HOST,
+    opsPort: env.GATEWAY_OPS_PORT,
     ingestTokens: env.LEDGER_INGEST_TOKENS,
     kafka: kafkaConnection(env),
     topicDurability: topicDurability(env),
@@ -59,6 +69,7 @@ export const GatewayConfigSchema = z
     publishAckTimeoutMs: env.PUBLISH_ACK_TIMEOUT_MS,
     producers: env.GATEWAY_PRODUCERS,
     lingerMs: env.PUBLISH_LINGER_MS,
+    envelopes: env.PUBLISH_ENVELOPES,
     retryAfterSeconds: env.RETRY_AFTER_SECONDS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,

@@ -1,6 +1,8 @@
-import { BatchingProducer, createKafka, ensureTopics } from '@spend-ledger/kafka';
+import { CONTRACT_VERSION_HEADER, ENVELOPE_VERSION, encodeEnvelope } from '@spend-ledger/contract';
+import { BatchingProducer, type CoalescingOptions, createKafka, ensureTopics } from '@spend-ledger/kafka';
 import {
   createMetricsRegistry,
+  createOpsApp,
   type Logger,
   listen,
   type RunningService,
@@ -11,6 +13,12 @@ import {
 import { createGatewayApp } from './app.ts';
 import type { GatewayConfig } from './config.ts';
 import { createGatewayMetrics } from './metrics.ts';
+
+/** Events of one produce request bound for one partition travel as one v2 envelope record. */
+const ENVELOPE_RECORDS: CoalescingOptions = {
+  combine: encodeEnvelope,
+  headers: { [CONTRACT_VERSION_HEADER]: ENVELOPE_VERSION },
+};
 
 /** Connects the producer, then serves the gateway; resolves once it listens. */
 export async function startGateway(config: GatewayConfig, log: Logger): Promise<RunningService> {
@@ -31,6 +39,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     ackTimeoutMs: config.publishAckTimeoutMs,
     producers: config.producers,
     lingerMs: config.lingerMs,
+    coalesce: config.envelopes ? ENVELOPE_RECORDS : undefined,
   });
   await producer.connect();
 
@@ -39,14 +48,26 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     ...config,
     publisher: producer,
     log,
-    registry,
     metrics,
-    isReady: async () => producer.isHealthy(),
-    isShuttingDown: gate.isShuttingDown,
   });
+  const ops = createOpsApp({
+    log,
+    checks: { kafka: async () => producer.isHealthy() },
+    isShuttingDown: gate.isShuttingDown,
+    metrics: registry,
+  });
+  // Public port first: once /readyz answers, the API is listening too.
   const http = await listen(app.fetch, config.host, config.port, config.httpLimits);
+  const opsHttp = await listen(ops.fetch, config.opsHost, config.opsPort, config.httpLimits);
   log.info(
-    { url: http.url, topic: config.topic, producers: config.producers, lingerMs: config.lingerMs },
+    {
+      url: http.url,
+      opsUrl: opsHttp.url,
+      topic: config.topic,
+      producers: config.producers,
+      lingerMs: config.lingerMs,
+      envelopes: config.envelopes,
+    },
     'gateway listening',
   );
 
@@ -54,6 +75,13 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     gate.step,
     { name: 'stop accepting requests', run: http.close },
     { name: 'flush and disconnect producer', run: () => producer.disconnect() },
+    // Last, so probes see 503 and Prometheus can scrape throughout the drain.
+    { name: 'close ops server', run: opsHttp.close },
   ];
-  return { url: http.url, shutdownSteps, stop: () => runShutdownSteps(shutdownSteps) };
+  return {
+    url: http.url,
+    opsUrl: opsHttp.url,
+    shutdownSteps,
+    stop: () => runShutdownSteps(shutdownSteps),
+  };
 }

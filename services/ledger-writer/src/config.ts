@@ -41,9 +41,11 @@ export const WriterConfigSchema = z
     WRITER_WRITE_TIMEOUT_MS: positiveInt(30_000),
     /** Request_ids remembered to drop retried copies before a write (~100 bytes each; 0 = off). */
     WRITER_RECENT_REQUEST_IDS: z.coerce.number().int().min(0).default(200_000),
-    /** Health, readiness and metrics endpoint. */
+    /** Health, readiness, metrics and /lag: the writer's only port, its ops port (loopback unless set). */
     WRITER_HOST: z.string().default('127.0.0.1'),
     WRITER_PORT: port(8082),
+    /** How often the consumer lag gauge is refreshed from the broker, for Prometheus. */
+    WRITER_LAG_REFRESH_MS: positiveInt(15_000),
     SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
     LOG_LEVEL: logLevel(),
     ...HTTP_LIMITS_ENV,
@@ -71,6 +73,7 @@ export const WriterConfigSchema = z
     recentRequestIds: env.WRITER_RECENT_REQUEST_IDS,
     host: env.WRITER_HOST,
     port: env.WRITER_PORT,
+    lagRefreshMs: env.WRITER_LAG_REFRESH_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
     httpLimits: httpLimitsOf(env),

@@ -1,9 +1,21 @@
-import { type SpendEvent, SpendEventSchema } from '@spend-ledger/contract';
+import {
+  CONTRACT_VERSION_HEADER,
+  decodeRecord,
+  ENVELOPE_VERSION,
+  type SpendEvent,
+  SpendEventSchema,
+} from '@spend-ledger/contract';
 import type { KafkaMessage } from '@spend-ledger/kafka';
 
+/**
+ * A message, or one event inside an envelope record, that cannot be booked. `item` is set for an
+ * event of a v2 envelope: its index in the record and its own JSON, which is what gets dead-lettered
+ * (the envelope's other events are booked as usual).
+ */
 export interface PoisonMessage {
   message: KafkaMessage;
   reason: string;
+  item?: { index: number; value: string };
 }
 
 export interface DecodedBatch {
@@ -14,18 +26,23 @@ export interface DecodedBatch {
 // Fatal, as the gateway reads bodies: U+FFFD would store text no sender sent.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/**
- * Why a value is not JSON, without V8's message, which quotes the start of the value: a secret in a
- * malformed message would reach the log and the dead-letter header.
- */
-const notJsonReason = (error: unknown): string => {
-  const position = /at position (\d+)/.exec((error as Error).message)?.[1];
-  return position === undefined ? 'not JSON' : `not JSON: syntax error at position ${position}`;
+const headerText = (value: unknown): string | undefined => {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return headerText(value[0]);
+  return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
 };
+
+const describeIssues = (issues: readonly { path: PropertyKey[]; message: string }[]) =>
+  `invalid event: ${issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`)
+    .join('; ')}`;
 
 /**
  * Decodes and re-validates each message with the contract: the topic may hold messages that did
  * not come through the gateway (another producer, an older gateway, a hand-made test message).
+ * Reads both record versions: v1 (one event) and v2 (an envelope of events, see
+ * packages/contract/src/envelope.ts); a bad event inside an envelope is poison on its own.
  */
 export function decodeMessages(messages: readonly KafkaMessage[]): DecodedBatch {
   const events: SpendEvent[] = [];
@@ -42,21 +59,24 @@ export function decodeMessages(messages: readonly KafkaMessage[]): DecodedBatch 
       poison.push({ message, reason: 'not valid UTF-8' });
       continue;
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      poison.push({ message, reason: notJsonReason(error) });
+    const version = headerText(message.headers?.[CONTRACT_VERSION_HEADER]);
+    const record = decodeRecord(version, text);
+    if (!record.ok) {
+      poison.push({ message, reason: record.error });
       continue;
     }
-    const result = SpendEventSchema.safeParse(json);
-    if (result.success) events.push(result.data);
-    else {
-      const first = result.error.issues.slice(0, 5);
-      poison.push({
-        message,
-        reason: `invalid event: ${first.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ')}`,
-      });
+    const enveloped = version === ENVELOPE_VERSION;
+    for (const { index, value } of record.items) {
+      const result = SpendEventSchema.safeParse(value);
+      if (result.success) events.push(result.data);
+      else {
+        const reason = describeIssues(result.error.issues);
+        poison.push(
+          enveloped
+            ? { message, reason, item: { index, value: JSON.stringify(value) ?? 'null' } }
+            : { message, reason },
+        );
+      }
     }
   }
   return { events, poison };

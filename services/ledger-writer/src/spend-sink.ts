@@ -47,7 +47,8 @@ export function createSpendSink(deps: SpendSinkDeps) {
       onStateChange: (state, { error }) =>
         log[state === 'failing' ? 'error' : 'info']({ err: error }, `dead-letter publish ${state}`),
     });
-    for (const p of poison) log.warn({ offset: p.message.offset, reason: p.reason }, 'message dead-lettered');
+    for (const p of poison)
+      log.warn({ offset: p.message.offset, index: p.item?.index, reason: p.reason }, 'message dead-lettered');
     deps.metrics.deadLettered.inc(poison.length);
     return events;
   };

@@ -17,6 +17,7 @@ import {
 } from '@spend-ledger/platform';
 import { createWriterApp } from './app.ts';
 import type { WriterConfig } from './config.ts';
+import { createLagGauge } from './lag-gauge.ts';
 import { LedgerConnection } from './ledger-connection.ts';
 import { LedgerHealth } from './ledger-health.ts';
 import { createWriterMetrics } from './metrics.ts';
@@ -82,20 +83,26 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
   });
 
   const gate = readinessGate();
+  const lag = createLagGauge(
+    metrics.consumerLag,
+    () => getConsumerLag(kafka, config.groupId, config.topic),
+    log.child({ component: 'lag' }),
+  );
   const app = createWriterApp({
     log,
     registry,
-    metrics,
+    lag,
     isShuttingDown: gate.isShuttingDown,
     checks: { consumer: async () => joined, database: () => pingLedgerDb(ledger.db) },
-    fetchLag: () => getConsumerLag(kafka, config.groupId, config.topic),
   });
   const http = await listen(app.fetch, config.host, config.port, config.httpLimits);
   log.info({ url: http.url, topic: config.topic, group: config.groupId }, 'writer listening');
   await consumer.start();
+  lag.start(config.lagRefreshMs);
 
   const shutdownSteps: ShutdownStep[] = [
     gate.step,
+    { name: 'stop refreshing the lag gauge', run: () => lag.stop() },
     {
       name: 'stop consumer: flush and commit the window (or abandon it), leave the group',
       run: () => consumer.stop(),
@@ -104,5 +111,6 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
     { name: 'close database pool', run: () => ledger.close() },
     { name: 'close health server', run: http.close },
   ];
-  return { url: http.url, shutdownSteps, stop: () => runShutdownSteps(shutdownSteps) };
+  // The writer serves only operational endpoints: its one port is its ops port.
+  return { url: http.url, opsUrl: http.url, shutdownSteps, stop: () => runShutdownSteps(shutdownSteps) };
 }

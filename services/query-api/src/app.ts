@@ -4,7 +4,6 @@ import {
   assignRequestId,
   handleErrors,
   handleNotFound,
-  healthRoutes,
   type Logger,
   privateResponses,
   type Registry,
@@ -12,6 +11,7 @@ import {
 } from '@spend-ledger/platform';
 import { authenticate, type ScopeEnv } from './auth/authenticate.ts';
 import { docsRoutes } from './docs-page.ts';
+import { createQueryMetrics, recordRequestLatency } from './metrics.ts';
 import { databaseApiError } from './query-errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { liteLlmActivityRoutes } from './routes/litellm-activity.ts';
@@ -25,12 +25,11 @@ export interface QueryAppDeps {
   /** Admin tokens from LEDGER_QUERY_TOKENS; scoped tokens live hashed in api_tokens. */
   queryTokens: readonly string[];
   log: Logger;
+  /** Receives the request latency histogram; the ops app (start-query-api.ts) serves it. */
   registry: Registry;
   maxRangeDays: number;
   /** statement_timeout of a CSV export (the pool's own is sized for one request); none if unset. */
   exportTimeoutMs?: number;
-  isReady: () => Promise<boolean>;
-  isShuttingDown: () => boolean;
   /** The built dashboard served under /ui (default: services/query-api/ui/dist). */
   uiDir?: string;
 }
@@ -55,6 +54,7 @@ const LITELLM_ACTIVITY_PATHS = [
 /** The internal query API; never listens (tests call it directly). */
 export function createQueryApp(deps: QueryAppDeps) {
   const app = new OpenAPIHono<ScopeEnv>();
+  app.use(recordRequestLatency(createQueryMetrics(deps.registry)));
   app.use(assignRequestId());
   app.use(async (c, next) => {
     const started = performance.now();
@@ -74,14 +74,6 @@ export function createQueryApp(deps: QueryAppDeps) {
       'request',
     );
   });
-  app.route(
-    '/',
-    healthRoutes({
-      checks: { database: deps.isReady },
-      isShuttingDown: deps.isShuttingDown,
-      metrics: deps.registry,
-    }),
-  );
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',

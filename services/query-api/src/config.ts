@@ -15,6 +15,9 @@ export const QueryConfigSchema = z
   .object({
     QUERY_HOST: z.string().default('127.0.0.1'),
     QUERY_PORT: port(8081),
+    /** /healthz, /readyz and /metrics: a port of their own, loopback unless set (e.g. 0.0.0.0 in a pod). */
+    QUERY_OPS_HOST: z.string().default('127.0.0.1'),
+    QUERY_OPS_PORT: port(8091),
     /** Bearer tokens that may read the ledger, comma-separated. Required. */
     LEDGER_QUERY_TOKENS: csv().pipe(
       z
@@ -38,6 +41,8 @@ export const QueryConfigSchema = z
   .transform((env) => ({
     host: env.QUERY_HOST,
     port: env.QUERY_PORT,
+    opsHost: env.QUERY_OPS_HOST,
+    opsPort: env.QUERY_OPS_PORT,
     queryTokens: env.LEDGER_QUERY_TOKENS,
     database: databaseConnection(env),
     maxRangeDays: env.MAX_RANGE_DAYS,

@@ -1,6 +1,7 @@
 import { createLedgerDb, pingLedgerDb, poolOptions } from '@spend-ledger/ledger-db';
 import {
   createMetricsRegistry,
+  createOpsApp,
   type Logger,
   listen,
   type RunningService,
@@ -41,16 +42,29 @@ export async function startQueryApi(config: QueryConfig, log: Logger): Promise<R
     db: ledger.db,
     log,
     registry,
-    isReady: () => pingLedgerDb(ledger.db),
-    isShuttingDown: gate.isShuttingDown,
   });
+  const ops = createOpsApp({
+    log,
+    checks: { database: () => pingLedgerDb(ledger.db) },
+    isShuttingDown: gate.isShuttingDown,
+    metrics: registry,
+  });
+  // Public port first: once /readyz answers, the API is listening too.
   const http = await listen(app.fetch, config.host, config.port, config.httpLimits);
-  log.info({ url: http.url }, 'query api listening');
+  const opsHttp = await listen(ops.fetch, config.opsHost, config.opsPort, config.httpLimits);
+  log.info({ url: http.url, opsUrl: opsHttp.url }, 'query api listening');
 
   const shutdownSteps: ShutdownStep[] = [
     gate.step,
     { name: 'stop accepting requests', run: http.close },
     { name: 'close database pool', run: () => ledger.close() },
+    // Last, so probes see 503 and Prometheus can scrape throughout the drain.
+    { name: 'close ops server', run: opsHttp.close },
   ];
-  return { url: http.url, shutdownSteps, stop: () => runShutdownSteps(shutdownSteps) };
+  return {
+    url: http.url,
+    opsUrl: opsHttp.url,
+    shutdownSteps,
+    stop: () => runShutdownSteps(shutdownSteps),
+  };
 }

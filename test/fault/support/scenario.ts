@@ -94,16 +94,19 @@ export class Scenario {
 
   async startGateway(): Promise<ServiceProcess> {
     const port = await freePort();
+    const opsPort = await freePort();
     const gateway = new ServiceProcess(
       'gateway',
       `${this.name}-gateway`,
       {
         ...this.commonEnv(),
         GATEWAY_PORT: String(port),
+        GATEWAY_OPS_PORT: String(opsPort),
         LEDGER_INGEST_TOKENS: INGEST_TOKEN,
         PUBLISH_ACK_TIMEOUT_MS: '3000',
       },
       port,
+      opsPort,
     );
     await gateway.start();
     await gateway.waitReady();

@@ -6,8 +6,8 @@ import { REPO_ROOT } from './fault-env.ts';
 export type ServiceName = 'gateway' | 'ledger-writer' | 'query-api';
 
 /**
- * One service as a child process, exactly as production runs it (node + tsx + main.ts), so the
- * suite can SIGKILL it. Its JSON log goes to .local/fault-logs/<label>.log for post-mortems.
+ * One service as a child process, exactly as production runs it (node services/<name>/dist/main.js,
+ * built by test-fault.sh), so the suite can SIGKILL it. Its JSON log goes to .local/fault-logs/<label>.log for post-mortems.
  */
 export class ServiceProcess {
   private child: ChildProcess | undefined;
@@ -18,6 +18,8 @@ export class ServiceProcess {
     readonly label: string,
     private readonly env: Record<string, string>,
     readonly port: number,
+    /** Where /healthz and /readyz answer; the writer's one port is its ops port. */
+    readonly opsPort = port,
   ) {
     mkdirSync(`${REPO_ROOT}.local/fault-logs`, { recursive: true });
     this.logFile = `${REPO_ROOT}.local/fault-logs/${label}.log`;
@@ -27,9 +29,13 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  get opsUrl(): string {
+    return `http://127.0.0.1:${this.opsPort}`;
+  }
+
   async start(): Promise<void> {
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    this.child = spawn(process.execPath, ['--import', 'tsx', `services/${this.service}/src/main.ts`], {
+    this.child = spawn(process.execPath, [`services/${this.service}/dist/main.js`], {
       cwd: REPO_ROOT,
       env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', LOG_LEVEL: 'info', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,7 +47,7 @@ export class ServiceProcess {
       async () => {
         if (child.exitCode !== null)
           throw new Error(`${this.label} exited with ${child.exitCode}; see ${this.logFile}`);
-        const res = await fetch(`${this.url}/healthz`).catch(() => undefined);
+        const res = await fetch(`${this.opsUrl}/healthz`).catch(() => undefined);
         return res?.status === 200 || undefined;
       },
       { description: `${this.label} to listen`, timeoutMs: 60_000, intervalMs: 100 },
@@ -55,7 +61,7 @@ export class ServiceProcess {
   /** Waits until /readyz answers 200 (consumer joined, dependencies reachable). */
   async waitReady(timeoutMs = 60_000): Promise<void> {
     await waitUntil(
-      async () => (await fetch(`${this.url}/readyz`).catch(() => undefined))?.status === 200 || undefined,
+      async () => (await fetch(`${this.opsUrl}/readyz`).catch(() => undefined))?.status === 200 || undefined,
       {
         description: `${this.label} to be ready`,
         timeoutMs,

@@ -60,7 +60,12 @@ export async function startPipeline(
   };
 
   const gateway = await startGateway(
-    GatewayConfigSchema.parse({ ...common, GATEWAY_PORT: '0', LEDGER_INGEST_TOKENS: INGEST_TOKEN }),
+    GatewayConfigSchema.parse({
+      ...common,
+      GATEWAY_PORT: '0',
+      GATEWAY_OPS_PORT: '0',
+      LEDGER_INGEST_TOKENS: INGEST_TOKEN,
+    }),
     log.child({ service: 'gateway' }),
   );
   const writerConfig = WriterConfigSchema.parse({
@@ -69,6 +74,7 @@ export async function startPipeline(
     DEAD_LETTER_TOPIC: deadLetterTopic,
     WRITER_GROUP_ID: groupId,
     WRITER_PORT: '0',
+    WRITER_LAG_REFRESH_MS: '500',
     WRITER_SESSION_TIMEOUT_MS: '10000',
     WRITER_RETRY_INITIAL_MS: '50',
     WRITER_RETRY_MAX_MS: '1000',
@@ -83,6 +89,7 @@ export async function startPipeline(
   const query = await startQueryApi(
     QueryConfigSchema.parse({
       QUERY_PORT: '0',
+      QUERY_OPS_PORT: '0',
       LEDGER_QUERY_TOKENS: QUERY_TOKEN,
       DATABASE_URL: database.url,
     }),

@@ -32,8 +32,6 @@ export async function startQueryHarness(
       options.log ?? createLogger({ service: 'query-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     registry: createMetricsRegistry('query-test'),
     maxRangeDays: options.maxRangeDays ?? 366,
-    isReady: async () => true,
-    isShuttingDown: () => false,
   });
   return {
     database,

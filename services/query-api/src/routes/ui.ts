@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ApiError } from '@spend-ledger/platform';
 import { Hono } from 'hono';
 
-/** Where `npm run build:ui` writes the dashboard (git-ignored). */
-export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
+import { DEFAULT_UI_DIR } from '../ui-dir.ts';
+
+export { DEFAULT_UI_DIR };
 
 /**
  * The dashboard talks only to this origin; no inline script or style, no third party, no framing.
