@@ -45,7 +45,8 @@ export function packageOf(specifier: string): string | undefined {
 
 /**
  * Module specifiers a source file loads: static imports and re-exports (type-only included: the
- * package must be installed for tsc), `import()`, `require()` and `createRequire(...)('x')`.
+ * package must be installed for tsc), `import()`, `require()`, `createRequire(...)('x')` and the
+ * `.resolve('x')` of either (a package whose files are read, like swagger-ui-dist's assets).
  */
 export function importedSpecifiers(file: string, text = readFileSync(file, 'utf8')): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
@@ -63,7 +64,11 @@ export function importedSpecifiers(file: string, text = readFileSync(file, 'utf8
       const loads =
         callee.kind === ts.SyntaxKind.ImportKeyword ||
         (ts.isIdentifier(callee) && callee.text === 'require') ||
-        ts.isCallExpression(callee); // createRequire(import.meta.url)('x')
+        ts.isCallExpression(callee) || // createRequire(import.meta.url)('x')
+        (ts.isPropertyAccessExpression(callee) &&
+          callee.name.text === 'resolve' &&
+          (ts.isCallExpression(callee.expression) || // createRequire(import.meta.url).resolve('x')
+            (ts.isIdentifier(callee.expression) && callee.expression.text === 'require')));
       if (loads && arg && ts.isStringLiteral(arg)) found.push(arg.text);
     }
     ts.forEachChild(node, visit);

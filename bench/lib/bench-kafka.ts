@@ -1,5 +1,6 @@
 import { createKafka, ensureTopics, getConsumerLag, type Kafka } from '@spend-ledger/kafka';
 import { createLogger } from '@spend-ledger/platform';
+import { LOCAL_TOPIC_DURABILITY } from '@spend-ledger/testing';
 import { sleep } from './stats.ts';
 
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -17,7 +18,7 @@ export async function createBenchTopic(
   topic: string,
   partitions = BENCH_PARTITIONS,
 ): Promise<void> {
-  await ensureTopics(kafka, [{ topic, numPartitions: partitions }]);
+  await ensureTopics(kafka, [{ topic, numPartitions: partitions }], LOCAL_TOPIC_DURABILITY);
 }
 
 /** Deletes only the topics this bench created; the broker is shared. */

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_BROKER_ENV } from '@spend-ledger/testing';
 import { readPeakRssMb, readProcTimes } from './proc.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -47,6 +48,8 @@ export async function spawnService(name: ServiceName, options: ServiceOptions): 
       ...process.env,
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       LOG_LEVEL: 'info',
+      // The bench runs on the single-node local broker.
+      ...LOCAL_BROKER_ENV,
       GATEWAY_OPS_PORT: '0',
       QUERY_OPS_PORT: '0',
       ...options.env,

@@ -25,6 +25,10 @@ set -a
 source "$TOKENS"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/spend_ledger}"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
+# The local broker is a single node: its topics can have one replica only (the services' defaults,
+# 3 replicas with 2 in sync, are for production clusters).
+export KAFKA_TOPIC_REPLICATION_FACTOR="${KAFKA_TOPIC_REPLICATION_FACTOR:-1}"
+export KAFKA_TOPIC_MIN_INSYNC_REPLICAS="${KAFKA_TOPIC_MIN_INSYNC_REPLICAS:-1}"
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 set +a
 

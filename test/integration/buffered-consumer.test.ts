@@ -9,7 +9,7 @@ import {
   type Kafka,
 } from '@spend-ledger/kafka';
 import { createLogger } from '@spend-ledger/platform';
-import { uniqueSuffix, waitUntil } from '@spend-ledger/testing';
+import { LOCAL_TOPIC_DURABILITY, uniqueSuffix, waitUntil } from '@spend-ledger/testing';
 import { KAFKA_BROKERS } from './support/pipeline.ts';
 
 const log = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -39,7 +39,7 @@ describe('BufferedConsumer', () => {
   async function topicWith(values: string[]): Promise<{ topic: string; groupId: string }> {
     const suffix = uniqueSuffix();
     const topic = `buffered-consumer-test-${suffix}`;
-    await ensureTopics(kafka, [{ topic, numPartitions: 2 }]);
+    await ensureTopics(kafka, [{ topic, numPartitions: 2 }], LOCAL_TOPIC_DURABILITY);
     await produce(topic, values);
     return { topic, groupId: `buffered-consumer-test-${suffix}` };
   }

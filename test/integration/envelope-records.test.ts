@@ -10,7 +10,7 @@ import {
   type KafkaMessage,
 } from '@spend-ledger/kafka';
 import { createLogger } from '@spend-ledger/platform';
-import { uniqueSuffix, waitUntil } from '@spend-ledger/testing';
+import { LOCAL_TOPIC_DURABILITY, uniqueSuffix, waitUntil } from '@spend-ledger/testing';
 import { KAFKA_BROKERS } from './support/pipeline.ts';
 
 const PARTITIONS = 3;
@@ -48,7 +48,7 @@ describe('envelope records (topic contract v2)', () => {
   before(async () => {
     kafka = createKafka({ brokers: [KAFKA_BROKERS], clientId: 'envelope-test', log });
     topic = `envelope-test-${uniqueSuffix()}`;
-    await ensureTopics(kafka, [{ topic, numPartitions: PARTITIONS }]);
+    await ensureTopics(kafka, [{ topic, numPartitions: PARTITIONS }], LOCAL_TOPIC_DURABILITY);
     producer = new BatchingProducer(kafka, {
       topic,
       log,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { type SpendEvent, SpendEventSchema } from '@spend-ledger/contract';
+import { normalizeApiKey, type SpendEvent, SpendEventSchema } from '@spend-ledger/contract';
 import {
   eventDigest,
   getEntityTotals,
@@ -153,7 +153,10 @@ describe('a request_id reused with different content', () => {
     // The same conflicting event redelivered is recorded once.
     const clashAgain = await writeSpendBatch(t.db, [other]);
     assert.equal(clashAgain.conflictsRecorded, 0);
-    const totals = await getEntityTotals(t.db, { entityType: 'key', entityId: 'conflict-key' });
+    const totals = await getEntityTotals(t.db, {
+      entityType: 'key',
+      entityId: normalizeApiKey('conflict-key'),
+    });
     assert.deepEqual([totals.spend, totals.api_requests], ['1.000000000000', 1]);
     assert.equal((await getEntityTotals(t.db, { entityType: 'key', entityId: 'other-key' })).api_requests, 0);
     const conflicts = await listRequestIdConflicts(t.db, { limit: 10, requestId: 'reused-1' });
@@ -203,7 +206,7 @@ describe('a request_id reused with different content', () => {
     const written = await writePreparedBatch(t.db, prepareSpendBatch([], [orphan]));
     assert.deepEqual([written.written, written.conflictsRecorded], [1, 0]);
     assert.equal(
-      (await getEntityTotals(t.db, { entityType: 'key', entityId: 'suspect-key' })).spend,
+      (await getEntityTotals(t.db, { entityType: 'key', entityId: normalizeApiKey('suspect-key') })).spend,
       '4.000000000000',
     );
   });

@@ -9,6 +9,8 @@ import {
   aSpendEvent,
   aSpendLogRow,
   aStandardLoggingPayload,
+  LOCAL_BROKER_ENV,
+  LOCAL_TOPIC_DURABILITY,
   litellmKeyHash,
   uniqueSuffix,
   waitUntil,
@@ -392,6 +394,7 @@ describe('LiteLLM ingest: what never leaks and what happens when Kafka does not 
   );
   const config = (overrides: Json) =>
     GatewayConfigSchema.parse({
+      ...LOCAL_BROKER_ENV,
       KAFKA_BROKERS,
       GATEWAY_PORT: '0',
       GATEWAY_OPS_PORT: '0',
@@ -417,7 +420,7 @@ describe('LiteLLM ingest: what never leaks and what happens when Kafka does not 
       // The producer retries the refused send for ever (its caller got the 503 long ago): give it its
       // topic and let that send land, so the producer can disconnect.
       const kafka = createKafka({ brokers: [KAFKA_BROKERS], clientId: 'test-admin', log });
-      await ensureTopics(kafka, [{ topic: missingTopic, numPartitions: 1 }]);
+      await ensureTopics(kafka, [{ topic: missingTopic, numPartitions: 1 }], LOCAL_TOPIC_DURABILITY);
       const admin = kafka.admin();
       await admin.connect();
       try {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { normalizeApiKey } from '@spend-ledger/contract';
 import { aSpendEvent, uniqueSuffix, waitUntil } from '@spend-ledger/testing';
 import { sql } from 'drizzle-orm';
 import { type Pipeline, startPipeline } from './support/pipeline.ts';
@@ -7,7 +8,9 @@ import { type Pipeline, startPipeline } from './support/pipeline.ts';
 /** Sum of api_requests in entity_totals for one entity, straight from the database. */
 async function requestsCounted(p: Pipeline, entityType: string, entityId: string): Promise<number> {
   const rows = await p.database.db.execute<{ n: string }>(
-    sql`select coalesce(sum(api_requests), 0)::text as n from entity_totals where entity_type = ${entityType} and entity_id = ${entityId}`,
+    // The ledger names an api key by its digest (the contract's rule).
+    sql`select coalesce(sum(api_requests), 0)::text as n from entity_totals where entity_type = ${entityType}
+      and entity_id = ${entityType === 'key' ? normalizeApiKey(entityId) : entityId}`,
   );
   return Number(rows[0]?.n ?? 0);
 }

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { normalizeApiKey } from '@spend-ledger/contract';
 import { aSpendEvent } from '@spend-ledger/testing';
 import { sql } from 'drizzle-orm';
 import { type QueryHarness, startQueryHarness } from './support/query-app.ts';
@@ -112,8 +113,8 @@ describe('query API tokens and scopes', () => {
     assert.deepEqual(
       r.body.results.map((x) => [x.value, x.spend]),
       [
-        ['key-a', '2.000000000000'],
-        ['shared-key', '1.000000000000'],
+        [normalizeApiKey('key-a'), '2.000000000000'],
+        [normalizeApiKey('shared-key'), '1.000000000000'],
       ],
     );
     assert.equal((await h.get('/v1/report?group_by=team&from=2026-11-01&to=2026-11-30', team)).status, 403);

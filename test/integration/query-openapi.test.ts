@@ -54,6 +54,8 @@ describe('OpenAPI document and reference page', () => {
   it('serves the interactive reference at /docs without a token', async () => {
     const r = await h.get<string>('/docs', null);
     assert.equal(r.status, 200);
-    assert.match(r.body, /openapi\.json/);
+    assert.match(r.body, /\/docs\/assets\/docs-init\.js/);
+    const init = await h.get<string>('/docs/assets/docs-init.js', null);
+    assert.match(init.body, /url: '\/openapi\.json'/);
   });
 });

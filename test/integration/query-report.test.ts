@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SpendEventInput } from '@spend-ledger/contract';
+import { normalizeApiKey, type SpendEventInput } from '@spend-ledger/contract';
 import { aSpendEvent } from '@spend-ledger/testing';
 import { type QueryHarness, startQueryHarness } from './support/query-app.ts';
 import { expectedBy } from './support/query-oracle.ts';
@@ -114,8 +114,8 @@ describe('spend report ("top spenders")', () => {
     assert.deepEqual(
       r.body.results.map((x) => [x.value, x.api_requests]),
       [
-        ['k-t-5-0', 90],
-        ['k-t-5-1', 60],
+        [normalizeApiKey('k-t-5-0'), 90],
+        [normalizeApiKey('k-t-5-1'), 60],
       ],
     );
     const bad = await h.get<{ error: { code: string } }>(

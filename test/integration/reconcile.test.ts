@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SpendEventSchema } from '@spend-ledger/contract';
+import { normalizeApiKey, SpendEventSchema } from '@spend-ledger/contract';
 import { reconcileLedger, writeSpendBatch } from '@spend-ledger/ledger-db';
 import { aSpendEvent, createTestDatabase, type TestDatabase } from '@spend-ledger/testing';
 import { sql } from 'drizzle-orm';
+
+// The ledger names api keys by digest.
+const K1 = normalizeApiKey('k1');
+const K2 = normalizeApiKey('k2');
 
 describe('reconcileLedger', () => {
   let t: TestDatabase;
@@ -68,11 +72,14 @@ describe('reconcileLedger', () => {
   });
 
   it('reports totals that differ from the expected ones, and entities it did not expect', async () => {
-    const report = await reconcileLedger(t.db, { key: { k1: { spend: '2.000000000001' } } });
+    const report = await reconcileLedger(t.db, { key: { [K1]: { spend: '2.000000000001' } } });
     const found = report.differences.map(
       (d) => `${d.entityType}/${d.entityId} ${d.metric} ${d.left} ${d.right}`,
     );
-    assert.deepEqual(found.sort(), ['key/k1 spend 2.000000000001 2.000000000000', 'key/k2 api_requests 0 1']);
+    assert.deepEqual(
+      found.sort(),
+      [`key/${K1} spend 2.000000000001 2.000000000000`, `key/${K2} api_requests 0 1`].sort(),
+    );
   });
 
   it('reports a missing total row', async () => {

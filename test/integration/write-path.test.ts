@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SpendEventSchema } from '@spend-ledger/contract';
+import { normalizeApiKey, SpendEventSchema } from '@spend-ledger/contract';
 import { getEntityTotals, getSpendLog, writeSpendBatch } from '@spend-ledger/ledger-db';
 import { aSpendEvent, createTestDatabase, type TestDatabase } from '@spend-ledger/testing';
 
@@ -63,7 +63,8 @@ describe('writeSpendBatch', () => {
     assert.deepEqual([first.written, first.duplicates], [2, 0]);
     assert.deepEqual([again.written, again.duplicates, again.dailyRows], [0, 4, 0]);
     assert.equal(
-      (await getEntityTotals(t.db, { entityType: 'key', entityId: 'redelivered' })).api_requests,
+      (await getEntityTotals(t.db, { entityType: 'key', entityId: normalizeApiKey('redelivered') }))
+        .api_requests,
       2,
     );
   });
@@ -77,7 +78,7 @@ describe('writeSpendBatch', () => {
     const mixed = await writeSpendBatch(t.db, [...fresh, ...old, fresh[0] as (typeof fresh)[0]]);
     assert.deepEqual([mixed.received, mixed.written, mixed.duplicates], [6, 2, 4]);
     assert.ok(mixed.dailyRows > 0, 'aggregates of the new events were written');
-    const totals = await getEntityTotals(t.db, { entityType: 'key', entityId: 'partly' });
+    const totals = await getEntityTotals(t.db, { entityType: 'key', entityId: normalizeApiKey('partly') });
     assert.equal(totals.api_requests, 5);
     assert.equal(totals.spend, '0.700000000003');
   });

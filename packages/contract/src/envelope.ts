@@ -35,7 +35,13 @@ export function decodeRecord(version: string | undefined, text: string): Decoded
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: `not JSON: ${(error as Error).message}` };
+    // Not V8's message: it quotes the start of the value, and a secret in a malformed record would
+    // reach the writer's log and the dead-letter header.
+    const position = /at position (\d+)/.exec((error as Error).message)?.[1];
+    return {
+      ok: false,
+      error: position === undefined ? 'not JSON' : `not JSON: syntax error at position ${position}`,
+    };
   }
   if (version !== ENVELOPE_VERSION) return { ok: true, items: [{ index: 0, value: json }] };
   if (!Array.isArray(json)) return { ok: false, error: 'a v2 envelope must be a JSON array of events' };

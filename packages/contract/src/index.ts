@@ -1,4 +1,4 @@
-export { looksLikeRawSecret, normalizeApiKey } from './api-key.ts';
+export { isApiKeyDigest, normalizeApiKey } from './api-key.ts';
 export {
   ENTITY_TYPES,
   type EntityType,
@@ -27,6 +27,7 @@ export {
   SpendSum,
   spendToUnits,
 } from './money.ts';
+export { REDACTED, redactSecrets } from './redact-secrets.ts';
 export {
   type BatchParseResult,
   CONTRACT_VERSION,
@@ -39,3 +40,11 @@ export {
   SpendEventSchema,
   spendDay,
 } from './spend-event.ts';
+export { isStorableText } from './storable-text.ts';
+export {
+  EARLIEST_DATE,
+  EARLIEST_INSTANT_MS,
+  instantInRange,
+  LATEST_DATE,
+  LATEST_INSTANT_MS,
+} from './time-bounds.ts';

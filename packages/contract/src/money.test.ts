@@ -51,6 +51,41 @@ describe('parseSpend', () => {
   });
 });
 
+describe('parseSpend: one rule for signs and blanks', () => {
+  it('refuses a minus sign in either form, negative zero included', () => {
+    // -1e-400 as a JSON number underflows to -0: the sender meant a negative amount.
+    for (const value of [
+      -0,
+      JSON.parse('-0') as number,
+      JSON.parse('-1e-400') as number,
+      '-0',
+      '-0.0',
+      '-1e-400',
+    ]) {
+      const r = parseSpend(value);
+      assert.equal(
+        r.ok,
+        false,
+        `expected ${Object.is(value, -0) ? '-0 (number)' : String(value)} to be refused`,
+      );
+      if (!r.ok) assert.match(r.reason, /negative/);
+    }
+  });
+
+  it('refuses blanks around a spend string instead of trimming them', () => {
+    for (const value of [' 1.5', '1.5 ', '\t1', '1\n', '\u00a01']) {
+      const r = parseSpend(value);
+      assert.equal(r.ok, false, JSON.stringify(value));
+    }
+  });
+
+  it('accepts zero written without a sign', () => {
+    assert.equal(units(0), 0n);
+    assert.equal(units('0.0'), 0n);
+    assert.equal(units('0e-20'), 0n);
+  });
+});
+
 describe('formatSpend and spendToUnits', () => {
   it('round-trip fixed 12-decimal text', () => {
     for (const text of ['0.000000000000', '1.000000000001', '123456789.123456789012', '-5.250000000000']) {

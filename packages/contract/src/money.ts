@@ -76,10 +76,17 @@ export function divideHalfEven(numerator: bigint, denominator: bigint): bigint {
   return quotient;
 }
 
-/** A non-negative decimal to exact units, with no upper bound (sums can exceed one event's cap). */
+/**
+ * A non-negative decimal to exact units, with no upper bound (sums can exceed one event's cap).
+ * One rule for signs, whatever the form: a minus sign is refused, negative zero included (`"-0"`,
+ * the number -0, and -1e-400, which JSON parsing turns into -0: its sender meant a negative amount).
+ * Text is read as sent: blanks around it are refused, not trimmed. More than 12 decimals are
+ * refused, or rounded half-even with `excess: 'round'` (roundSpend).
+ */
 function parseDecimal(value: string | number, excess: 'refuse' | 'round' = 'refuse'): ParsedSpend {
   if (typeof value === 'number' && !Number.isFinite(value)) return { ok: false, reason: 'must be finite' };
-  const text = typeof value === 'number' ? String(value) : value.trim();
+  if (Object.is(value, -0)) return { ok: false, reason: 'must not be negative (negative zero included)' };
+  const text = typeof value === 'number' ? String(value) : value;
   if (text.startsWith('-')) return { ok: false, reason: 'must not be negative' };
   const match = DECIMAL.exec(text);
   if (!match) return { ok: false, reason: 'must be a decimal number such as "0.0123"' };

@@ -28,6 +28,27 @@ describe('SpendEventSchema', () => {
     assert.equal(event.api_key, createHash('sha256').update('sk-live-abcdef123456').digest('hex'));
   });
 
+  it('stores no api key raw, whatever its spelling, and redacts secrets in metadata', () => {
+    for (const raw of [
+      'sk-ab',
+      'sk-x.secretstuff',
+      'Bearer sk-live-abcdef123456',
+      ' sk-live-abc ',
+      'alias-1',
+    ]) {
+      const event = SpendEventSchema.parse({ ...valid, api_key: raw });
+      assert.equal(event.api_key, createHash('sha256').update(raw).digest('hex'), raw);
+    }
+    const event = SpendEventSchema.parse({
+      ...valid,
+      metadata: {
+        headers: { authorization: 'Bearer sk-live-abcdef123456' },
+        note: 'key sk-live-abcdef123456',
+      },
+    });
+    assert.deepEqual(event.metadata, { headers: { authorization: '[redacted]' }, note: 'key [redacted]' });
+  });
+
   it('is idempotent: parsing a normalised event returns it unchanged', () => {
     const once = SpendEventSchema.parse({ ...valid, api_key: 'sk-abcdefgh', metadata: { a: 1 } });
     assert.deepEqual(SpendEventSchema.parse(once), once);

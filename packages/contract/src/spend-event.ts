@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { normalizeApiKey } from './api-key.ts';
 import { canonicalSpend } from './money.ts';
+import { redactSecrets } from './redact-secrets.ts';
+import { isStorableText } from './storable-text.ts';
+import { instantInRange } from './time-bounds.ts';
 
 /** Version of the event contract carried in a Kafka header, so a future v2 can be told apart. */
 export const CONTRACT_VERSION = '1';
@@ -14,29 +17,24 @@ export const MAX_TOKENS = 2_147_483_647;
  * ledger's insert fail for ever, turning one event into a poison batch.
  */
 const text = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((v) => !v.includes('\u0000') && v.isWellFormed(), {
-      error: 'must not contain NUL characters or unpaired surrogates',
-    });
+  z.string().max(max).refine(isStorableText, {
+    error: 'must not contain NUL characters or unpaired surrogates',
+  });
 
 const entityId = text(256)
   .nullish()
   // '' and null mean the same thing: no such entity (aggregates key absent values as '').
   .transform((v) => (v ? v : null));
 
-// Outside this window a date is a bug at the sender, and year 0000 would pass the RFC 3339 check but
-// be refused by Postgres, which would wedge the writer on that batch for ever.
-const EARLIEST = Date.UTC(2000, 0, 1);
-const LATEST = Date.UTC(2200, 0, 1);
+// The ledger's window (time-bounds.ts): year 0000 would pass the RFC 3339 check but be refused by
+// Postgres, which would wedge the writer on that batch for ever.
 const dateTime = z.iso
   .datetime({ offset: true, error: 'must be an RFC 3339 date-time with a time zone' })
   .refine(
     (v) => {
       const ms = Date.parse(v);
       // Not a date at all: the format check above already says so, once.
-      return Number.isNaN(ms) || (ms >= EARLIEST && ms < LATEST);
+      return Number.isNaN(ms) || instantInRange(ms);
     },
     { error: 'must be between 2000-01-01 and 2199-12-31' },
   );
@@ -52,7 +50,8 @@ const isStorableJson = (json: string) => !json.includes('\\u0000') && !/\\ud[89a
 /**
  * Contract v1 of a spend event, the one source of truth shared by the gateway (validation) and the
  * ledger writer (decoding). Parsing normalises: spend becomes a fixed 12-decimal string, timestamps
- * ISO UTC, raw-looking api keys their SHA-256, empty ids null, tags deduplicated. Parsing an already
+ * ISO UTC, api keys their SHA-256 (unless already a digest), empty ids null, tags deduplicated,
+ * secrets in metadata redacted. Parsing an already
  * normalised event returns it unchanged, so the writer can re-validate what the gateway produced.
  * Unknown fields are dropped: gateways such as LiteLLM send many fields the ledger does not keep.
  */
@@ -101,7 +100,8 @@ export const SpendEventSchema = z
     metadata: z
       .record(z.string(), z.unknown())
       .nullish()
-      .transform((m) => m ?? null)
+      // Proxies forward headers and error texts in metadata, and /v1/logs serves it to every reader.
+      .transform((m) => (m ? redactSecrets(m) : null))
       .superRefine((m, ctx) => {
         if (m === null) return;
         const json = JSON.stringify(m);

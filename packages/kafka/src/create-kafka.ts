@@ -1,9 +1,8 @@
 import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
+import { type KafkaConnection, toKafkaJsSecurity } from './kafka-security.ts';
 
-export interface KafkaClientOptions {
-  brokers: string[];
-  clientId: string;
+export interface KafkaClientOptions extends KafkaConnection {
   log: Logger;
   /** How long one connection attempt may take before kafkajs gives up on a broker. */
   connectionTimeoutMs?: number;
@@ -18,12 +17,16 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** kafkajs with its logs routed into our pino logger. The only place that builds a Kafka client. */
+/**
+ * kafkajs with its logs routed into our pino logger, over TLS and SASL when the connection says so.
+ * The only place that builds a Kafka client.
+ */
 export function createKafka(options: KafkaClientOptions): Kafka {
   const log = options.log.child({ component: 'kafkajs' });
   const config: KafkaConfig = {
     clientId: options.clientId,
     brokers: options.brokers,
+    ...toKafkaJsSecurity(options),
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: 30_000,
     retry: { retries: options.retries ?? 5, initialRetryTime: 200, maxRetryTime: 5_000 },

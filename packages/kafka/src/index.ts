@@ -15,5 +15,19 @@ export {
 } from './buffered-consumer.ts';
 export { getConsumerLag, type PartitionLag } from './consumer-lag.ts';
 export { createKafka, type KafkaClientOptions } from './create-kafka.ts';
+export { checkKafkaEnv, kafkaConnection, kafkaEnv, topicDurability } from './kafka-env.ts';
+export {
+  type KafkaConnection,
+  type KafkaSasl,
+  type KafkaTls,
+  type SaslMechanism,
+  toKafkaJsSecurity,
+} from './kafka-security.ts';
 export { CachedKeyPartitioner, createKeyHasher } from './key-partitioner.ts';
-export { ensureTopics, MAX_MESSAGE_BYTES, type TopicSpec } from './topics.ts';
+export {
+  ensureTopics,
+  MAX_MESSAGE_BYTES,
+  TOPIC_RESOURCE,
+  type TopicDurability,
+  type TopicSpec,
+} from './topics.ts';

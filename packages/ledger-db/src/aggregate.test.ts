@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SpendEventSchema } from '@spend-ledger/contract';
+import { normalizeApiKey, SpendEventSchema } from '@spend-ledger/contract';
 import { aggregateSpend } from './aggregate.ts';
 
 const event = (o: Record<string, unknown>) =>
@@ -13,6 +13,9 @@ const event = (o: Record<string, unknown>) =>
     ...o,
   });
 
+// The ledger keys api keys by digest; K is the digest of the events' key "k".
+const K = normalizeApiKey('k');
+
 describe('aggregateSpend', () => {
   it('books an event against its key, user, end user, team, team member, org, each tag and the proxy', () => {
     const { totals } = aggregateSpend([
@@ -22,7 +25,7 @@ describe('aggregateSpend', () => {
       totals.map((t) => `${t.entityType}:${t.entityId}`),
       [
         'end_user:e',
-        'key:k',
+        `key:${K}`,
         'org:o',
         'proxy:litellm-proxy-budget',
         'tag:a',
@@ -92,7 +95,7 @@ describe('aggregateSpend', () => {
     const keys = aggregateSpend(events)
       .daily.filter((d) => d.entityType === 'key')
       .map((d) => d.entityId);
-    assert.deepEqual(keys, ['a', 'b', 'm', 'z']);
+    assert.deepEqual(keys, ['z', 'a', 'm', 'b'].map(normalizeApiKey).sort());
     assert.deepEqual(aggregateSpend([...events].reverse()).daily, aggregateSpend(events).daily);
   });
 });
@@ -124,8 +127,8 @@ describe('aggregateSpend grain', () => {
     assert.deepEqual(
       rollup.map((r) => [r.dimension, r.value, r.day, r.spend.toString(), r.apiRequests, r.failedRequests]),
       [
-        ['key', 'k', '2026-11-28', '1.250000000000', 2, 1],
-        ['key', 'k', '2026-11-29', '0.500000000000', 1, 0],
+        ['key', K, '2026-11-28', '1.250000000000', 2, 1],
+        ['key', K, '2026-11-29', '0.500000000000', 1, 0],
         ['model', 'm', '2026-11-28', '1.250000000000', 2, 1],
         ['model', 'n', '2026-11-29', '0.500000000000', 1, 0],
         ['provider', '', '2026-11-28', '1.000000000000', 1, 1],

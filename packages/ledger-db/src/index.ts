@@ -20,14 +20,27 @@ export {
   s3ObjectKey,
 } from './archive-store.ts';
 export {
+  connectionSettings,
   createLedgerDb,
   type LedgerDb,
   type LedgerDbHandle,
   type LedgerDbOptions,
   pingLedgerDb,
+  poolOptions,
 } from './client.ts';
+export {
+  checkDatabaseEnv,
+  type DatabaseConnection,
+  DatabaseEnvSchema,
+  databaseConnection,
+  databaseEnv,
+  SSL_MODES,
+  type SslMode,
+  tlsOptions,
+} from './connection-settings.ts';
 export { eventDigest } from './content-digest.ts';
 export { dropDatabase, ensureDatabase } from './ensure-database.ts';
+export { createIamPassword, type IamAuth, type IamTarget } from './iam-token.ts';
 export { MIGRATIONS_FOLDER, migrateLedger } from './migrate.ts';
 export { countPendingMigrations } from './pending-migrations.ts';
 export * from './queries/index.ts';

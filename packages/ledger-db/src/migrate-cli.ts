@@ -1,19 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createLedgerDb } from './client.ts';
+import { exitOnConfigError, parseConfig } from '@spend-ledger/platform';
+import { createLedgerDb, poolOptions } from './client.ts';
+import { DatabaseEnvSchema } from './connection-settings.ts';
 import { ensureDatabase } from './ensure-database.ts';
 import { migrateLedger } from './migrate.ts';
 import { countPendingMigrations } from './pending-migrations.ts';
 
 // One-shot migration step: `npm run db:migrate` (node packages/ledger-db/dist/migrate-cli.js).
-// Reads DATABASE_URL only. With --wait it applies nothing: it waits until the database has every
+// Reads DATABASE_URL and the DB_* settings (TLS, timeouts, IAM). With --wait it applies nothing: it waits until the database has every
 // migration of this build (the init container of the writers and the query API in Kubernetes).
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/spend_ledger';
+const connection = exitOnConfigError('migrate', () => parseConfig(DatabaseEnvSchema, process.env));
+const url = connection.url;
 const redacted = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
 async function waitForMigrations(): Promise<void> {
   let reported = '';
   for (;;) {
-    const handle = createLedgerDb(url, { maxConnections: 1, applicationName: 'spend-ledger-migrate-wait' });
+    const handle = createLedgerDb(url, {
+      ...poolOptions(connection),
+      applicationName: 'spend-ledger-migrate-wait',
+    });
     let state: string;
     try {
       const pending = await countPendingMigrations(handle.db);
@@ -38,8 +44,8 @@ async function waitForMigrations(): Promise<void> {
 if (process.argv.includes('--wait')) {
   await waitForMigrations();
 } else {
-  await ensureDatabase(url);
-  const handle = createLedgerDb(url, { maxConnections: 1, applicationName: 'spend-ledger-migrate' });
+  await ensureDatabase(url, poolOptions(connection));
+  const handle = createLedgerDb(url, { ...poolOptions(connection), applicationName: 'spend-ledger-migrate' });
   try {
     await migrateLedger(handle.db);
     console.log(`migrations applied to ${redacted}`);

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { parseConfig } from '@spend-ledger/platform';
 import { archiveSettingsFromEnv, createArchiveStore } from './archive-store.ts';
-import { createLedgerDb } from './client.ts';
+import { createLedgerDb, poolOptions } from './client.ts';
+import { DatabaseEnvSchema } from './connection-settings.ts';
 import { parseDayRange } from './day-range.ts';
 import { type ExpectedTotals, reconcileLedger } from './reconcile.ts';
 
@@ -12,7 +14,7 @@ const USAGE = `usage: ledger reconcile [--from DAY --to DAY] [--expected FILE] [
   --from/--to (UTC days, inclusive) read only those days (partitions pruned); the all-time totals
   check is then skipped. Days whose partition was dropped are proved from their archive manifest
   (ARCHIVE_DIR or ARCHIVE_S3_*). DISABLE_SPEND_LOGS=true skips the per-request checks.
-  Prints each difference with its entity and day; exits 1 when there is one. Reads DATABASE_URL.`;
+  Prints each difference with its entity and day; exits 1 when there is one. Reads DATABASE_URL and the DB_* settings.`;
 
 /** `ledger reconcile`: returns the process exit code. */
 export async function reconcileCommand(
@@ -39,8 +41,11 @@ export async function reconcileCommand(
   const range = values.from || values.to ? parseDayRange(values.from, values.to) : {};
   const archive = createArchiveStore(archiveSettingsFromEnv(env));
   const spendLogs = !/^(true|1|yes)$/i.test(env.DISABLE_SPEND_LOGS ?? '');
-  const url = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/spend_ledger';
-  const handle = createLedgerDb(url, { maxConnections: 1, applicationName: 'spend-ledger-reconcile' });
+  const connection = parseConfig(DatabaseEnvSchema, env);
+  const handle = createLedgerDb(connection.url, {
+    ...poolOptions(connection),
+    applicationName: 'spend-ledger-reconcile',
+  });
   try {
     const started = Date.now();
     const onCheck = (check: string, done: number, of: number) =>

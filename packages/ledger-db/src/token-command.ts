@@ -1,16 +1,18 @@
 import { parseArgs } from 'node:util';
 import { normalizeApiKey } from '@spend-ledger/contract';
-import { createLedgerDb } from './client.ts';
+import { parseConfig } from '@spend-ledger/platform';
+import { createLedgerDb, poolOptions } from './client.ts';
+import { DatabaseEnvSchema } from './connection-settings.ts';
 import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from './queries/api-tokens.ts';
 
 const USAGE = `usage: ledger token <create|list|revoke> ...
   token create (--admin | --team ID | --org ID | --key API_KEY) [--name TEXT] [--expires-in-days N]
       Issues a query API token and prints it once; only its SHA-256 is stored. A team, org or key
-      token reads only that entity and the api keys and requests inside it. --key takes the key as
-      the ledger stores it (a raw "sk-..." secret is hashed the way the gateway hashes it).
+      token reads only that entity and the api keys and requests inside it. --key takes the key's
+      SHA-256 hex digest or the raw key, which is hashed the way the gateway hashes it.
   token list [--json]      every token: id, scope, name, created, expires, revoked
   token revoke ID          takes effect on the next request
-Reads DATABASE_URL.`;
+Reads DATABASE_URL and the DB_* settings.`;
 
 function scopeOf(values: {
   admin?: boolean;
@@ -51,8 +53,11 @@ export async function tokenCommand(argv: string[], env: NodeJS.ProcessEnv = proc
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const url = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/spend_ledger';
-  const handle = createLedgerDb(url, { maxConnections: 1, applicationName: 'spend-ledger-token' });
+  const connection = parseConfig(DatabaseEnvSchema, env);
+  const handle = createLedgerDb(connection.url, {
+    ...poolOptions(connection),
+    applicationName: 'spend-ledger-token',
+  });
   try {
     if (action === 'create') {
       const scope = scopeOf(values);

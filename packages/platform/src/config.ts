@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { Secret } from './secret.ts';
 
 /** Thrown when the environment does not satisfy a service's schema; names each bad variable. */
 export class ConfigError extends Error {
@@ -62,6 +64,37 @@ export const kafkaBrokers = () =>
   csv()
     .transform((list) => (list.length ? list : ['127.0.0.1:9092']))
     .pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, { error: 'must be host:port[,host:port]' })));
+
+/** An optional text value; an empty string counts as unset (a blank line in an env file). */
+export const optionalText = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+/** An optional secret (a password): held in a Secret so that it never prints. */
+export const optionalSecret = () =>
+  optionalText().transform((v) => (v === undefined ? undefined : new Secret(v)));
+
+/**
+ * An optional path to a file read once at start-up (a CA bundle, a certificate); its contents, or
+ * undefined when unset. A missing or unreadable file fails the config, naming the variable.
+ */
+export const fileContents = () =>
+  optionalText().transform((path, ctx) => {
+    if (path === undefined) return undefined;
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      ctx.addIssue({ code: 'custom', message: `cannot read ${path} (${reason})` });
+      return z.NEVER;
+    }
+  });
+
+/** Like fileContents, for a private key: the contents are held in a Secret. */
+export const secretFileContents = () =>
+  fileContents().transform((v) => (v === undefined ? undefined : new Secret(v)));
 
 /** For a service's main: parse the config or print what is wrong and exit 1. */
 export function exitOnConfigError<T>(service: string, load: () => T): T {

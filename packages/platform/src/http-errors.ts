@@ -1,6 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
+import { requestRoute } from './request-context.ts';
 
 /** The closed list of error codes, each with exactly one HTTP status. */
 export const ERROR_STATUS = {
@@ -69,8 +70,9 @@ export function errorResponse(c: Context, error: ApiError): Response {
 export function handleErrors(log: Logger): ErrorHandler {
   return (error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
-    // The route pattern, not the raw path: a path can carry a token (/v1/litellm/t/{token}/...).
-    log.error({ err: error, requestId: requestIdOf(c), route: c.req.routePath }, 'unhandled error');
+    // The route pattern, never the path: a path can hold a raw api key or a token
+    // (/v1/litellm/t/{token}/...).
+    log.error({ err: error, requestId: requestIdOf(c), route: requestRoute(c) }, 'unhandled error');
     return errorResponse(
       c,
       new ApiError('INTERNAL', 'internal error; the request id identifies it in the logs'),

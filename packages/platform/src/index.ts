@@ -3,12 +3,16 @@ export {
   csv,
   databaseUrl,
   exitOnConfigError,
+  fileContents,
   flag,
   kafkaBrokers,
   logLevel,
+  optionalSecret,
+  optionalText,
   parseConfig,
   port,
   positiveInt,
+  secretFileContents,
 } from './config.ts';
 export { bearerAuth } from './http-auth.ts';
 export {
@@ -22,9 +26,17 @@ export {
   handleNotFound,
 } from './http-errors.ts';
 export { type HealthOptions, healthRoutes } from './http-health.ts';
+export { checkHttpLimits, HTTP_LIMITS_ENV, type HttpLimits, httpLimitsOf } from './http-limits.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { Counter, createMetricsRegistry, Gauge, Histogram, Registry } from './metrics.ts';
 export { createOpsApp } from './ops-app.ts';
+export {
+  assignRequestId,
+  clientRequestIdOf,
+  MAX_CLIENT_REQUEST_ID,
+  privateResponses,
+  requestRoute,
+} from './request-context.ts';
 export {
   type Listening,
   listen,
@@ -32,4 +44,5 @@ export {
   readinessGate,
   runShutdownSteps,
 } from './running-service.ts';
+export { Secret } from './secret.ts';
 export { installShutdown, type ShutdownStep } from './shutdown.ts';

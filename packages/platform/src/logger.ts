@@ -57,6 +57,8 @@ export function createLogger(options: {
         'config.ingestTokens',
         'config.queryTokens',
         'config.databaseUrl',
+        'config.database.url',
+        'database.url',
       ],
       censor: '[redacted]',
     },

@@ -1,5 +1,7 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
+import { applyServerLimits, type HttpLimits, serverOptionsOf } from './http-limits.ts';
 import type { ShutdownStep } from './shutdown.ts';
 
 /** A started service: where it listens and how to stop it in order. */
@@ -23,14 +25,22 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** Serves a fetch handler and resolves once the port is bound (port 0 picks a free one). */
+/**
+ * Serves a fetch handler and resolves once the port is bound (port 0 picks a free one), with the
+ * given limits on headers, requests, keep-alive and connections (Node's defaults otherwise).
+ */
 export async function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   host: string,
   port: number,
+  limits?: HttpLimits,
 ): Promise<Listening> {
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch, hostname: host, port }, () => resolve(s));
+    const s = serve(
+      { fetch, hostname: host, port, ...(limits ? { serverOptions: serverOptionsOf(limits) } : {}) },
+      () => resolve(s),
+    );
+    if (limits) applyServerLimits(s as Server, limits);
     s.once('error', reject);
   });
   const address = server.address() as AddressInfo;

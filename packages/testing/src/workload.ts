@@ -1,5 +1,6 @@
 import {
   formatSpend,
+  normalizeApiKey,
   PROXY_ENTITY_ID,
   type SpendEventInput,
   spendToUnits,
@@ -123,7 +124,8 @@ export function expectedTotals(
     sums.set(k, row);
   };
   for (const e of events) {
-    add('key', e.api_key, e);
+    // The ledger keys an api key by its digest (the contract's rule), so the oracle does too.
+    add('key', normalizeApiKey(e.api_key), e);
     add('user', e.user_id, e);
     add('end_user', e.end_user_id, e);
     add('team', e.team_id, e);

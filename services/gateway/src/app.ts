@@ -1,6 +1,12 @@
-import { bearerAuth, handleErrors, handleNotFound, type Logger } from '@spend-ledger/platform';
+import {
+  assignRequestId,
+  bearerAuth,
+  handleErrors,
+  handleNotFound,
+  type Logger,
+  requestRoute,
+} from '@spend-ledger/platform';
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
 import type { GatewayMetrics } from './metrics.ts';
 import { gatewayOpenApiDocument } from './openapi.ts';
 import type { SpendPricer } from './pricing/spend-pricer.ts';
@@ -29,7 +35,7 @@ const PATH_TOKEN_PREFIX = '/v1/litellm/t/';
  */
 export function createGatewayApp(deps: GatewayAppDeps): Hono {
   const app = new Hono();
-  app.use(requestId());
+  app.use(assignRequestId());
   // One labelled counter per (method, route, status), looked up by a string key: prom-client's
   // inc(labels) hashes the label object on every call.
   const requestCounters = new Map<string, { inc(): void }>();
@@ -38,7 +44,7 @@ export function createGatewayApp(deps: GatewayAppDeps): Hono {
     await next();
     const status = c.res.status;
     const method = c.req.method;
-    const route = c.req.routePath;
+    const route = requestRoute(c);
     const key = `${method} ${route} ${status}`;
     let counter = requestCounters.get(key);
     if (!counter) {
@@ -53,7 +59,9 @@ export function createGatewayApp(deps: GatewayAppDeps): Hono {
     deps.log[level](
       {
         requestId: c.get('requestId'),
+        clientRequestId: c.get('clientRequestId'),
         method,
+        // The pattern, never the path (which a client chose).
         route,
         status,
         ms: performance.now() - started,

@@ -21,11 +21,25 @@ describe('gateway config', () => {
     );
   });
 
+  it('refuses a SASL mechanism without credentials, naming the missing variable', () => {
+    assert.throws(
+      () =>
+        loadGatewayConfig({
+          LEDGER_INGEST_TOKENS: 'a-token-of-16-chars+',
+          KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message.includes('KAFKA_SASL_USERNAME: is required when KAFKA_SASL_MECHANISM is scram-sha-512'),
+    );
+  });
+
   it('has sane defaults', () => {
     const config = loadGatewayConfig({ LEDGER_INGEST_TOKENS: 'a-token-of-16-chars+' });
     assert.equal(config.port, 8080);
     assert.deepEqual(config.kafka.brokers, ['127.0.0.1:9092']);
     assert.equal(config.maxEventsPerRequest, 1000);
+    assert.deepEqual(config.topicDurability, { replicationFactor: 3, minInsyncReplicas: 2 });
   });
 
   it('reads model price overrides from JSON and refuses bad ones, naming the variable', () => {

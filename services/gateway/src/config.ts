@@ -1,4 +1,15 @@
-import { csv, flag, kafkaBrokers, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
+import { checkKafkaEnv, kafkaConnection, kafkaEnv, topicDurability } from '@spend-ledger/kafka';
+import {
+  checkHttpLimits,
+  csv,
+  flag,
+  HTTP_LIMITS_ENV,
+  httpLimitsOf,
+  logLevel,
+  parseConfig,
+  port,
+  positiveInt,
+} from '@spend-ledger/platform';
 import { z } from 'zod';
 import { modelPriceOverrides } from './pricing/price-overrides-config.ts';
 
@@ -15,8 +26,7 @@ export const GatewayConfigSchema = z
         .array(z.string().min(16, { error: 'each token must be at least 16 characters' }))
         .min(1, { error: 'set at least one ingest token (comma-separated)' }),
     ),
-    KAFKA_BROKERS: kafkaBrokers(),
-    KAFKA_CLIENT_ID: z.string().default('spend-ledger-gateway'),
+    ...kafkaEnv('spend-ledger-gateway'),
     SPEND_TOPIC: z.string().default('spend-events.v1'),
     /** Partitions of the spend topic when the gateway has to create it. */
     SPEND_TOPIC_PARTITIONS: positiveInt(6),
@@ -47,14 +57,18 @@ export const GatewayConfigSchema = z
     RETRY_AFTER_SECONDS: positiveInt(2),
     SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
     LOG_LEVEL: logLevel(),
+    ...HTTP_LIMITS_ENV,
   })
+  .superRefine(checkKafkaEnv)
+  .superRefine(checkHttpLimits)
   .transform((env) => ({
     host: env.GATEWAY_HOST,
     port: env.GATEWAY_PORT,
     opsHost: env.GATEWAY_OPS_HOST,
     opsPort: env.GATEWAY_OPS_PORT,
     ingestTokens: env.LEDGER_INGEST_TOKENS,
-    kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID },
+    kafka: kafkaConnection(env),
+    topicDurability: topicDurability(env),
     topic: env.SPEND_TOPIC,
     topicPartitions: env.SPEND_TOPIC_PARTITIONS,
     createTopics: env.CREATE_TOPICS,
@@ -69,6 +83,7 @@ export const GatewayConfigSchema = z
     retryAfterSeconds: env.RETRY_AFTER_SECONDS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
+    httpLimits: httpLimitsOf(env),
   }));
 
 export type GatewayConfig = z.output<typeof GatewayConfigSchema>;

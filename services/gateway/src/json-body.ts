@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from '@spend-ledger/platform';
 import type { Context } from 'hono';
+import { countMembers, findDuplicateKey } from './duplicate-keys.ts';
 
 /** Deeper JSON than this is refused: no event needs it, and it costs stack. */
 export const MAX_JSON_DEPTH = 32;
@@ -69,16 +70,22 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<Buff
   });
 }
 
-const utf8 = new TextDecoder();
+// Fatal: invalid UTF-8 is refused, not turned into U+FFFD (which would store text the sender never
+// sent). A BOM is still dropped, as Request.text() does.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const tooDeep = (maxDepth: number) =>
   new ApiError('INVALID_JSON', `JSON nested deeper than ${maxDepth} levels`, [
     { field: '(body)', message: `nesting deeper than ${maxDepth}` },
   ]);
 
-/** Linear scan of the bytes (UTF-8 continuation bytes never look like ASCII brackets or quotes). */
-function scanDepth(bytes: Uint8Array, maxDepth: number): void {
+/**
+ * Linear scan of the bytes (UTF-8 continuation bytes never look like ASCII brackets or quotes):
+ * refuses nesting deeper than maxDepth and returns the number of members (colons outside strings).
+ */
+function scanDepth(bytes: Uint8Array, maxDepth: number): number {
   let depth = 0;
+  let members = 0;
   let inString = false;
   for (let i = 0; i < bytes.length; i++) {
     const ch = bytes[i] as number;
@@ -89,18 +96,24 @@ function scanDepth(bytes: Uint8Array, maxDepth: number): void {
     else if (ch === 91 /* [ */ || ch === 123 /* { */) {
       if (++depth > maxDepth) throw tooDeep(maxDepth);
     } else if (ch === 93 || ch === 125) depth--;
+    else if (ch === 58 /* : */) members++;
   }
+  return members;
 }
 
-/** Iterative walk over the containers of a parsed value; true if nesting exceeds maxDepth. */
-export function deeperThan(root: unknown, maxDepth: number): boolean {
-  if (typeof root !== 'object' || root === null) return false;
+/**
+ * Iterative walk over the containers of a parsed value: the number of keys its objects kept, or -1
+ * if nesting exceeds maxDepth.
+ */
+export function countKeysWithin(root: unknown, maxDepth: number): number {
+  if (typeof root !== 'object' || root === null) return 0;
+  let keys = 0;
   const stack: object[] = [root];
   const depths: number[] = [1];
   while (stack.length > 0) {
     const value = stack.pop() as object;
     const depth = depths.pop() as number;
-    if (depth > maxDepth) return true;
+    if (depth > maxDepth) return -1;
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         const v: unknown = value[i];
@@ -111,6 +124,7 @@ export function deeperThan(root: unknown, maxDepth: number): boolean {
       }
     } else {
       for (const key in value) {
+        keys++;
         const v = (value as Record<string, unknown>)[key];
         if (typeof v === 'object' && v !== null) {
           stack.push(v);
@@ -119,26 +133,54 @@ export function deeperThan(root: unknown, maxDepth: number): boolean {
       }
     }
   }
-  return false;
+  return keys;
+}
+
+/** The 400 naming a repeated key: its event (index) and its path inside the event. */
+function duplicateKeyError(text: string): ApiError {
+  const path = findDuplicateKey(text) ?? ['(unknown)'];
+  const [first, ...rest] = path;
+  const inBatch = typeof first === 'number';
+  const field = (inBatch ? rest : path).join('.');
+  const name = String(path[path.length - 1]).slice(0, 100);
+  return new ApiError('INVALID_JSON', `duplicate key "${name}" in the request body`, [
+    {
+      ...(inBatch ? { index: first } : {}),
+      field,
+      message: 'duplicate key: JSON.parse would keep only the last',
+    },
+  ]);
 }
 
 /**
- * Parses a request body as JSON, refusing nesting deeper than maxDepth so a later recursive walk
- * (JSON.stringify of metadata, logging) cannot exhaust the stack.
+ * Parses a request body as JSON, refusing invalid UTF-8, duplicate keys (JSON.parse would silently
+ * keep the last) and nesting deeper than maxDepth, so a later recursive walk (JSON.stringify of
+ * metadata, logging) cannot exhaust the stack.
  */
 export function parseJsonBody(body: Buffer | string, maxDepth = MAX_JSON_DEPTH): unknown {
-  const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-  const parseFirst = size <= PARSE_FIRST_MAX_BYTES;
-  if (!parseFirst) scanDepth(typeof body === 'string' ? Buffer.from(body) : body, maxDepth);
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  const parseFirst = bytes.length <= PARSE_FIRST_MAX_BYTES;
+  const scannedMembers = parseFirst ? -1 : scanDepth(bytes, maxDepth);
+  let text: string;
+  try {
+    text = typeof body === 'string' ? body : utf8.decode(body);
+  } catch {
+    throw new ApiError('INVALID_JSON', 'request body is not valid UTF-8', [
+      { field: '(body)', message: 'invalid UTF-8 byte sequence' },
+    ]);
+  }
   let value: unknown;
   try {
-    // TextDecoder as Request.text() decodes: a BOM is dropped, invalid UTF-8 becomes U+FFFD.
-    value = JSON.parse(typeof body === 'string' ? body : utf8.decode(body));
+    value = JSON.parse(text);
   } catch (error) {
     throw new ApiError('INVALID_JSON', 'request body is not valid JSON', [
       { field: '(body)', message: (error as Error).message },
     ]);
   }
-  if (parseFirst && deeperThan(value, maxDepth)) throw tooDeep(maxDepth);
+  const keys = countKeysWithin(value, maxDepth);
+  if (keys < 0) throw tooDeep(maxDepth);
+  // Members in the text against keys kept by JSON.parse: equal unless a key repeats in an object.
+  const members = scannedMembers >= 0 ? scannedMembers : countMembers(bytes);
+  if (members !== keys) throw duplicateKeyError(text);
   return value;
 }

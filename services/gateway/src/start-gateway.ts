@@ -27,7 +27,12 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const metrics = createGatewayMetrics(registry);
   const kafka = createKafka({ ...config.kafka, log });
   if (config.createTopics) {
-    await ensureTopics(kafka, [{ topic: config.topic, numPartitions: config.topicPartitions }]);
+    await ensureTopics(
+      kafka,
+      [{ topic: config.topic, numPartitions: config.topicPartitions }],
+      config.topicDurability,
+      log,
+    );
   }
   const producer = new BatchingProducer(kafka, {
     topic: config.topic,
@@ -54,8 +59,8 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     metrics: registry,
   });
   // Public port first: once /readyz answers, the API is listening too.
-  const http = await listen(app.fetch, config.host, config.port);
-  const opsHttp = await listen(ops.fetch, config.opsHost, config.opsPort);
+  const http = await listen(app.fetch, config.host, config.port, config.httpLimits);
+  const opsHttp = await listen(ops.fetch, config.opsHost, config.opsPort, config.httpLimits);
   log.info(
     {
       url: http.url,

@@ -1,8 +1,15 @@
-import { archiveSettingsFromEnv } from '@spend-ledger/ledger-db';
+import { checkKafkaEnv, kafkaConnection, kafkaEnv, topicDurability } from '@spend-ledger/kafka';
 import {
-  databaseUrl,
+  archiveSettingsFromEnv,
+  checkDatabaseEnv,
+  databaseConnection,
+  databaseEnv,
+} from '@spend-ledger/ledger-db';
+import {
+  checkHttpLimits,
   flag,
-  kafkaBrokers,
+  HTTP_LIMITS_ENV,
+  httpLimitsOf,
   logLevel,
   parseConfig,
   port,
@@ -19,11 +26,9 @@ const optionalDays = () =>
 
 export const WriterConfigSchema = z
   .object({
-    DATABASE_URL: databaseUrl(),
-    /** Connections in the writer's pool; one per partition worked on at once is enough. */
-    DB_POOL_MAX: positiveInt(4),
-    KAFKA_BROKERS: kafkaBrokers(),
-    KAFKA_CLIENT_ID: z.string().default('spend-ledger-writer'),
+    /** DATABASE_URL, DB_POOL_MAX (one connection per window in flight is enough, plus one for health), TLS, IAM. */
+    ...databaseEnv({ poolMax: 4 }),
+    ...kafkaEnv('spend-ledger-writer'),
     SPEND_TOPIC: z.string().default('spend-events.v1'),
     SPEND_TOPIC_PARTITIONS: positiveInt(6),
     DEAD_LETTER_TOPIC: z.string().default('spend-events.v1.dlq'),
@@ -82,6 +87,7 @@ export const WriterConfigSchema = z
     WRITER_LAG_REFRESH_MS: positiveInt(15_000),
     SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
     LOG_LEVEL: logLevel(),
+    ...HTTP_LIMITS_ENV,
   })
   .superRefine((env, ctx) => {
     const retention = env.SPEND_LOGS_RETENTION_DAYS;
@@ -123,10 +129,13 @@ export const WriterConfigSchema = z
         message: 'set ARCHIVE_DIR or ARCHIVE_S3_BUCKET, not both',
       });
   })
+  .superRefine(checkKafkaEnv)
+  .superRefine(checkDatabaseEnv)
+  .superRefine(checkHttpLimits)
   .transform((env) => ({
-    databaseUrl: env.DATABASE_URL,
-    dbPoolMax: env.DB_POOL_MAX,
-    kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID },
+    database: databaseConnection(env),
+    kafka: kafkaConnection(env),
+    topicDurability: topicDurability(env),
     topic: env.SPEND_TOPIC,
     topicPartitions: env.SPEND_TOPIC_PARTITIONS,
     deadLetterTopic: env.DEAD_LETTER_TOPIC,
@@ -163,6 +172,7 @@ export const WriterConfigSchema = z
     lagRefreshMs: env.WRITER_LAG_REFRESH_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
+    httpLimits: httpLimitsOf(env),
   }));
 
 export type WriterConfig = z.output<typeof WriterConfigSchema>;

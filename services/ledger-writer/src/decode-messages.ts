@@ -23,6 +23,9 @@ export interface DecodedBatch {
   poison: PoisonMessage[];
 }
 
+// Fatal, as the gateway reads bodies: U+FFFD would store text no sender sent.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 const headerText = (value: unknown): string | undefined => {
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) return headerText(value[0]);
@@ -52,8 +55,15 @@ export function decodeMessages(
       poison.push({ message, reason: 'empty message value' });
       continue;
     }
+    let text: string;
+    try {
+      text = utf8.decode(message.value);
+    } catch {
+      poison.push({ message, reason: 'not valid UTF-8' });
+      continue;
+    }
     const version = headerText(message.headers?.[CONTRACT_VERSION_HEADER]);
-    const record = decodeRecord(version, message.value.toString('utf8'));
+    const record = decodeRecord(version, text);
     if (!record.ok) {
       poison.push({ message, reason: record.error });
       continue;

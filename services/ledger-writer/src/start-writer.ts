@@ -5,7 +5,7 @@ import {
   ensureTopics,
   getConsumerLag,
 } from '@spend-ledger/kafka';
-import { createArchiveStore, pingLedgerDb } from '@spend-ledger/ledger-db';
+import { createArchiveStore, pingLedgerDb, poolOptions } from '@spend-ledger/ledger-db';
 import {
   createMetricsRegistry,
   type Logger,
@@ -32,15 +32,20 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
   const registry = createMetricsRegistry('ledger-writer');
   const metrics = createWriterMetrics(registry);
   const kafka = createKafka({ ...config.kafka, log });
-  const ledger = new LedgerConnection(config.databaseUrl, {
-    maxConnections: config.dbPoolMax,
+  const ledger = new LedgerConnection(config.database.url, {
+    ...poolOptions(config.database),
     applicationName: 'spend-ledger-writer',
   });
   if (config.createTopics) {
-    await ensureTopics(kafka, [
-      { topic: config.topic, numPartitions: config.topicPartitions },
-      { topic: config.deadLetterTopic, numPartitions: 1 },
-    ]);
+    await ensureTopics(
+      kafka,
+      [
+        { topic: config.topic, numPartitions: config.topicPartitions },
+        { topic: config.deadLetterTopic, numPartitions: 1 },
+      ],
+      config.topicDurability,
+      log,
+    );
   }
   const deadLetters = new BatchingProducer(kafka, {
     topic: config.deadLetterTopic,
@@ -104,7 +109,7 @@ export async function startWriter(config: WriterConfig, log: Logger): Promise<Ru
     isShuttingDown: gate.isShuttingDown,
     checks: { consumer: async () => joined, database: () => pingLedgerDb(ledger.db) },
   });
-  const http = await listen(app.fetch, config.host, config.port);
+  const http = await listen(app.fetch, config.host, config.port, config.httpLimits);
   log.info({ url: http.url, topic: config.topic, group: config.groupId }, 'writer listening');
   await consumer.start();
   lag.start(config.lagRefreshMs);

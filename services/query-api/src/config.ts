@@ -1,4 +1,15 @@
-import { csv, databaseUrl, flag, logLevel, parseConfig, port, positiveInt } from '@spend-ledger/platform';
+import { checkDatabaseEnv, databaseConnection, databaseEnv } from '@spend-ledger/ledger-db';
+import {
+  checkHttpLimits,
+  csv,
+  flag,
+  HTTP_LIMITS_ENV,
+  httpLimitsOf,
+  logLevel,
+  parseConfig,
+  port,
+  positiveInt,
+} from '@spend-ledger/platform';
 import { z } from 'zod';
 
 export const QueryConfigSchema = z
@@ -14,8 +25,8 @@ export const QueryConfigSchema = z
         .array(z.string().min(16, { error: 'each token must be at least 16 characters' }))
         .min(1, { error: 'set at least one query token (comma-separated)' }),
     ),
-    DATABASE_URL: databaseUrl(),
-    DB_POOL_MAX: positiveInt(10),
+    /** DATABASE_URL, DB_POOL_MAX, TLS, timeouts, IAM. */
+    ...databaseEnv({ poolMax: 10 }),
     /** Widest date range one request may ask for, in days. */
     MAX_RANGE_DAYS: positiveInt(366),
     /**
@@ -24,21 +35,30 @@ export const QueryConfigSchema = z
      * are refused with a 400 naming `timezone`.
      */
     DISABLE_SPEND_LOGS: flag(false),
+    /** A query running longer than this is cancelled by Postgres and answered 503. */
+    QUERY_STATEMENT_TIMEOUT_MS: positiveInt(15_000),
+    /** The same for a CSV export's statement, which runs until the client has read its last row. */
+    QUERY_EXPORT_TIMEOUT_MS: positiveInt(300_000),
     SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
     LOG_LEVEL: logLevel(),
+    ...HTTP_LIMITS_ENV,
   })
+  .superRefine(checkDatabaseEnv)
+  .superRefine(checkHttpLimits)
   .transform((env) => ({
     host: env.QUERY_HOST,
     port: env.QUERY_PORT,
     opsHost: env.QUERY_OPS_HOST,
     opsPort: env.QUERY_OPS_PORT,
     queryTokens: env.LEDGER_QUERY_TOKENS,
-    databaseUrl: env.DATABASE_URL,
-    dbPoolMax: env.DB_POOL_MAX,
+    database: databaseConnection(env),
     maxRangeDays: env.MAX_RANGE_DAYS,
     spendLogs: !env.DISABLE_SPEND_LOGS,
+    statementTimeoutMs: env.QUERY_STATEMENT_TIMEOUT_MS,
+    exportTimeoutMs: env.QUERY_EXPORT_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
+    httpLimits: httpLimitsOf(env),
   }));
 
 export type QueryConfig = z.output<typeof QueryConfigSchema>;

@@ -1,4 +1,4 @@
-import { createLedgerDb, pingLedgerDb } from '@spend-ledger/ledger-db';
+import { createLedgerDb, pingLedgerDb, poolOptions } from '@spend-ledger/ledger-db';
 import {
   createMetricsRegistry,
   createOpsApp,
@@ -19,12 +19,22 @@ import type { QueryConfig } from './config.ts';
  */
 export const QUERY_SESSION_SETTINGS = { jit: 'off', work_mem: '32MB' };
 
+/**
+ * The session settings of the query API's pool: QUERY_SESSION_SETTINGS plus a statement timeout, so
+ * no request can hold a connection and a backend for longer (Postgres cancels the query, SQLSTATE
+ * 57014, answered 503 by the app).
+ */
+export const querySessionSettings = (statementTimeoutMs: number): Record<string, string> => ({
+  ...QUERY_SESSION_SETTINGS,
+  statement_timeout: String(statementTimeoutMs),
+});
+
 export async function startQueryApi(config: QueryConfig, log: Logger): Promise<RunningService> {
   const registry = createMetricsRegistry('query-api');
-  const ledger = createLedgerDb(config.databaseUrl, {
-    maxConnections: config.dbPoolMax,
+  const ledger = createLedgerDb(config.database.url, {
+    ...poolOptions(config.database),
     applicationName: 'spend-ledger-query',
-    settings: QUERY_SESSION_SETTINGS,
+    settings: querySessionSettings(config.statementTimeoutMs),
   });
   const gate = readinessGate();
   const app = createQueryApp({
@@ -40,8 +50,8 @@ export async function startQueryApi(config: QueryConfig, log: Logger): Promise<R
     metrics: registry,
   });
   // Public port first: once /readyz answers, the API is listening too.
-  const http = await listen(app.fetch, config.host, config.port);
-  const opsHttp = await listen(ops.fetch, config.opsHost, config.opsPort);
+  const http = await listen(app.fetch, config.host, config.port, config.httpLimits);
+  const opsHttp = await listen(ops.fetch, config.opsHost, config.opsPort, config.httpLimits);
   log.info({ url: http.url, opsUrl: opsHttp.url }, 'query api listening');
 
   const shutdownSteps: ShutdownStep[] = [

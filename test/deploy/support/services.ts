@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DatabaseEnvSchema } from '../../../packages/ledger-db/src/connection-settings.ts';
 import { GatewayConfigSchema } from '../../../services/gateway/src/config.ts';
 import { WriterConfigSchema } from '../../../services/ledger-writer/src/config.ts';
 import { QueryConfigSchema } from '../../../services/query-api/src/config.ts';
@@ -37,12 +37,6 @@ export function envNamesOf(schema: unknown): Set<string> {
   throw new Error('config schema has no object shape');
 }
 
-/** `process.env.NAME` and `env.NAME` reads in a source file (the migrate command has no schema). */
-function envReadsIn(file: string): Set<string> {
-  const text = readFileSync(`${REPO_ROOT}${file}`, 'utf8');
-  return new Set([...text.matchAll(/process\.env\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1] as string));
-}
-
 const TOKEN = 'deploy-test-token-0123456789';
 
 export const DEPLOYED_SERVICES: DeployedService[] = [
@@ -77,7 +71,7 @@ export const DEPLOYED_SERVICES: DeployedService[] = [
   {
     name: 'migrate',
     entry: 'packages/ledger-db/dist/migrate-cli.js',
-    envNames: envReadsIn('packages/ledger-db/src/migrate-cli.ts'),
+    envNames: envNamesOf(DatabaseEnvSchema),
     settings: () => undefined,
   },
 ];

@@ -10,7 +10,7 @@ import {
   reconcileLedger,
 } from '@spend-ledger/ledger-db';
 import { createLogger } from '@spend-ledger/platform';
-import { expectedTotals, uniqueSuffix, waitUntil } from '@spend-ledger/testing';
+import { expectedTotals, LOCAL_BROKER_ENV, uniqueSuffix, waitUntil } from '@spend-ledger/testing';
 import { sql } from 'drizzle-orm';
 import { FAULT_BROKERS, FAULT_PG_SERVER } from './fault-env.ts';
 import { LoadDriver, type LoadStats } from './load-driver.ts';
@@ -84,6 +84,7 @@ export class Scenario {
 
   private commonEnv(): Record<string, string> {
     return {
+      ...LOCAL_BROKER_ENV,
       KAFKA_BROKERS: FAULT_BROKERS,
       SPEND_TOPIC: this.topic,
       SPEND_TOPIC_PARTITIONS: String(this.partitions),

@@ -1,7 +1,13 @@
 import type { SpendEventInput } from '@spend-ledger/contract';
 import { createKafka, getConsumerLag, type Kafka } from '@spend-ledger/kafka';
 import { createLogger, type Logger, type RunningService } from '@spend-ledger/platform';
-import { createTestDatabase, type TestDatabase, uniqueSuffix, waitUntil } from '@spend-ledger/testing';
+import {
+  createTestDatabase,
+  LOCAL_BROKER_ENV,
+  type TestDatabase,
+  uniqueSuffix,
+  waitUntil,
+} from '@spend-ledger/testing';
 import { GatewayConfigSchema } from '../../../services/gateway/src/config.ts';
 import { startGateway } from '../../../services/gateway/src/start-gateway.ts';
 import { WriterConfigSchema } from '../../../services/ledger-writer/src/config.ts';
@@ -48,6 +54,7 @@ export async function startPipeline(
   const log = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const database = await createTestDatabase();
   const common = {
+    ...LOCAL_BROKER_ENV,
     KAFKA_BROKERS,
     SPEND_TOPIC: topic,
     SPEND_TOPIC_PARTITIONS: String(options.partitions ?? 3),

@@ -1,6 +1,6 @@
 import { type SpendEventInput, SpendEventSchema } from '@spend-ledger/contract';
 import { createApiToken, type TokenScope, writeSpendBatch } from '@spend-ledger/ledger-db';
-import { createLogger, createMetricsRegistry } from '@spend-ledger/platform';
+import { createLogger, createMetricsRegistry, type Logger } from '@spend-ledger/platform';
 import { createTestDatabase, type TestDatabase } from '@spend-ledger/testing';
 import { createQueryApp } from '../../../services/query-api/src/app.ts';
 
@@ -21,12 +21,15 @@ export interface QueryHarness {
 }
 
 /** The query app on a fresh migrated database of its own, called in-process with app.request(). */
-export async function startQueryHarness(options: { maxRangeDays?: number } = {}): Promise<QueryHarness> {
+export async function startQueryHarness(
+  options: { maxRangeDays?: number; log?: Logger } = {},
+): Promise<QueryHarness> {
   const database = await createTestDatabase();
   const app = createQueryApp({
     db: database.db,
     queryTokens: [ADMIN_TOKEN],
-    log: createLogger({ service: 'query-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    log:
+      options.log ?? createLogger({ service: 'query-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     registry: createMetricsRegistry('query-test'),
     maxRangeDays: options.maxRangeDays ?? 366,
   });

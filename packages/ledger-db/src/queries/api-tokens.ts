@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { normalizeApiKey } from '@spend-ledger/contract';
 import { sql } from 'drizzle-orm';
 import type { LedgerDb } from '../client.ts';
 
@@ -55,7 +56,13 @@ export async function createApiToken(
 ): Promise<{ token: string; record: ApiTokenRecord }> {
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const id = `tok_${randomBytes(9).toString('base64url')}`;
-  const scopeId = params.scope.type === 'admin' ? null : params.scope.id;
+  // A key scope names the key as the ledger stores it: its digest, even when given the raw key.
+  const scopeId =
+    params.scope.type === 'admin'
+      ? null
+      : params.scope.type === 'key'
+        ? normalizeApiKey(params.scope.id)
+        : params.scope.id;
   const rows = await db.execute<Row>(sql`
     insert into api_tokens (id, token_hash, name, scope_type, scope_id, expires_at)
     values (${id}, ${hashToken(token)}, ${params.name ?? ''}, ${params.scope.type}, ${scopeId},

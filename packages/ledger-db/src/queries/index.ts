@@ -49,4 +49,4 @@ export {
   type SpendLogPage,
   type StoredSpendLog,
 } from './spend-logs.ts';
-export { streamRows } from './stream.ts';
+export { type StreamOptions, streamRows } from './stream.ts';

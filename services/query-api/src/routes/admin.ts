@@ -3,6 +3,7 @@ import { type LedgerDb, listRequestIdConflicts } from '@spend-ledger/ledger-db';
 import { ApiError } from '@spend-ledger/platform';
 import type { ScopeEnv } from '../auth/authenticate.ts';
 import { errorResponses } from '../schemas/common.ts';
+import { textParam } from '../schemas/params.ts';
 import { validationHook } from '../validation-hook.ts';
 
 const ConflictSchema = z
@@ -29,7 +30,7 @@ content, newest first, without its payload. The same content redelivered is a du
 tokens only.`,
   request: {
     query: z.object({
-      request_id: z.string().min(1).max(128).optional(),
+      request_id: textParam(128).optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ type: 'integer', default: 100 }),
     }),
   },

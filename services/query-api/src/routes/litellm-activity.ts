@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import { type EntityType, normalizeApiKey } from '@spend-ledger/contract';
 import {
   type EntitySetSelector,
@@ -13,6 +13,7 @@ import { entitySetFor } from '../auth/entity-set-scope.ts';
 import { checkRange } from '../query-errors.ts';
 import { errorResponses } from '../schemas/common.ts';
 import { idList, LiteLlmActivityQuerySchema, LiteLlmActivitySchema } from '../schemas/litellm-activity.ts';
+import { textParam } from '../schemas/params.ts';
 import { validationHook } from '../validation-hook.ts';
 
 /** LiteLLM's daily-activity endpoints: path, the entity type it reads, and its id parameter. */
@@ -31,10 +32,7 @@ const metricsOf = (f: SpendFigures) => ({ ...activityMetrics(f), spend: spendNum
 function routeFor(endpoint: (typeof ENDPOINTS)[number]) {
   const idParam = endpoint.list
     ? idList(`Comma-separated ${endpoint.idParam}; absent: every one the token may read`)
-    : z
-        .string()
-        .min(1)
-        .max(256)
+    : textParam(256)
         .optional()
         .openapi({ description: 'Only this user; absent: every user the token may read' });
   return createRoute({

@@ -1,11 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { getSpendLog, type LedgerDb, listSpendLogs } from '@spend-ledger/ledger-db';
+import { redactSecrets } from '@spend-ledger/contract';
+import { getSpendLog, type LedgerDb, listSpendLogs, type StoredSpendLog } from '@spend-ledger/ledger-db';
 import { ApiError } from '@spend-ledger/platform';
 import type { ScopeEnv } from '../auth/authenticate.ts';
 import { logInScope, scopedLogFilter } from '../auth/scope.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { errorResponses, notFoundResponse } from '../schemas/common.ts';
 import { LogsPageSchema, LogsQuerySchema, SpendLogSchema } from '../schemas/logs.ts';
+import { textParam } from '../schemas/params.ts';
 import { validationHook } from '../validation-hook.ts';
 
 const listRoute = createRoute({
@@ -30,11 +32,7 @@ const oneRoute = createRoute({
     "404 when unknown or outside the token's scope (a 403 would confirm that the id exists), or when its day was archived and dropped (`ledger restore` puts it back); 409 SPEND_LOGS_DISABLED when the ledger keeps no per-request rows.",
   request: {
     params: z.object({
-      request_id: z
-        .string()
-        .min(1)
-        .max(128)
-        .openapi({ param: { name: 'request_id', in: 'path' } }),
+      request_id: textParam(128).openapi({ param: { name: 'request_id', in: 'path' } }),
     }),
   },
   responses: {
@@ -43,6 +41,17 @@ const oneRoute = createRoute({
     ...errorResponses,
   },
 });
+
+/**
+ * Metadata as served: the contract redacts secrets before storage, and this redacts again on the way
+ * out, so rows stored before the contract did (or by another writer) serve none either. Returns the
+ * same object when there is nothing to redact.
+ */
+const redactedLog = (log: StoredSpendLog): StoredSpendLog => {
+  if (!log.metadata) return log;
+  const metadata = redactSecrets(log.metadata);
+  return metadata === log.metadata ? log : { ...log, metadata };
+};
 
 export function logRoutes(deps: { db: LedgerDb }) {
   const app = new OpenAPIHono<ScopeEnv>({ defaultHook: validationHook });
@@ -68,7 +77,7 @@ export function logRoutes(deps: { db: LedgerDb }) {
     });
     return c.json(
       {
-        data: page.logs,
+        data: page.logs.map(redactedLog),
         next_cursor: page.next ? encodeCursor(page.next) : null,
         has_more: page.next !== null,
       },
@@ -84,7 +93,7 @@ export function logRoutes(deps: { db: LedgerDb }) {
         { field: 'request_id', message: 'unknown' },
       ]);
     }
-    return c.json(log, 200);
+    return c.json(redactedLog(log), 200);
   });
   return app;
 }

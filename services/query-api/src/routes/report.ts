@@ -18,6 +18,7 @@ import {
   type WithinEntityDimension,
 } from '@spend-ledger/ledger-db';
 import { ApiError, type Logger } from '@spend-ledger/platform';
+import { storedEntityId } from '../api-key-param.ts';
 import type { ScopeEnv } from '../auth/authenticate.ts';
 import { selectorFor } from '../auth/scope.ts';
 import { streamCsv } from '../csv.ts';
@@ -59,11 +60,16 @@ function withinFor(
     ]);
   }
   if (q.entity_type !== undefined && q.entity_id !== undefined)
-    return selectorFor(scope, q.entity_type, q.entity_id);
+    return selectorFor(scope, q.entity_type, storedEntityId(q.entity_type, q.entity_id));
   return scope.type === 'admin' ? undefined : { entityType: scope.type, entityId: scope.id };
 }
 
-export function reportRoutes(deps: { db: LedgerDb; maxRangeDays: number; log: Logger }) {
+export function reportRoutes(deps: {
+  db: LedgerDb;
+  maxRangeDays: number;
+  log: Logger;
+  exportTimeoutMs?: number | undefined;
+}) {
   const app = new OpenAPIHono<ScopeEnv>({ defaultHook: validationHook });
   app.openapi(reportRoute, async (c) => {
     const q = c.req.valid('query');
@@ -101,7 +107,9 @@ export function reportRoutes(deps: { db: LedgerDb; maxRangeDays: number; log: Lo
       return streamCsv(c, {
         filename: `report-${q.group_by}-${q.from}-${q.to}.csv`,
         columns: ['value', ...METRIC_COLUMNS],
-        batches: streamRows(deps.db, reportRowsQuery(params, edges)),
+        batches: streamRows(deps.db, reportRowsQuery(params, edges), undefined, {
+          statementTimeoutMs: deps.exportTimeoutMs,
+        }),
         log: deps.log,
       });
     }

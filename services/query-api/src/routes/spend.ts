@@ -12,6 +12,7 @@ import {
 } from '@spend-ledger/ledger-db';
 import { ApiError, type Logger } from '@spend-ledger/platform';
 import { activityMetrics, breakdownOf, totalsMetadata } from '../activity-shape.ts';
+import { storedEntity } from '../api-key-param.ts';
 import type { ScopeEnv } from '../auth/authenticate.ts';
 import { selectorFor } from '../auth/scope.ts';
 import { streamCsv } from '../csv.ts';
@@ -86,18 +87,23 @@ function narrowed(
   };
 }
 
-export function spendRoutes(deps: { db: LedgerDb; maxRangeDays: number; log: Logger }) {
+export function spendRoutes(deps: {
+  db: LedgerDb;
+  maxRangeDays: number;
+  log: Logger;
+  exportTimeoutMs?: number | undefined;
+}) {
   const app = new OpenAPIHono<ScopeEnv>({ defaultHook: validationHook });
 
   app.openapi(totalsRoute, async (c) => {
-    const { entity_type, entity_id } = c.req.valid('param');
+    const { entity_type, entity_id } = storedEntity(c.req.valid('param'));
     const selector = selectorFor(c.get('scope'), entity_type, entity_id);
     const totals = await getEntityTotals(deps.db, selector);
     return c.json({ entity_type, entity_id, ...totals }, 200);
   });
 
   app.openapi(dailyRoute, async (c) => {
-    const { entity_type, entity_id } = c.req.valid('param');
+    const { entity_type, entity_id } = storedEntity(c.req.valid('param'));
     const { from, to, timezone } = c.req.valid('query');
     checkRange(from, to, deps.maxRangeDays);
     const selector = selectorFor(c.get('scope'), entity_type, entity_id);
@@ -108,7 +114,7 @@ export function spendRoutes(deps: { db: LedgerDb; maxRangeDays: number; log: Log
   });
 
   app.openapi(activityRoute, async (c) => {
-    const { entity_type, entity_id } = c.req.valid('param');
+    const { entity_type, entity_id } = storedEntity(c.req.valid('param'));
     const q = c.req.valid('query');
     checkRange(q.from, q.to, deps.maxRangeDays);
     const selector = narrowed(selectorFor(c.get('scope'), entity_type, entity_id), q);
@@ -120,7 +126,9 @@ export function spendRoutes(deps: { db: LedgerDb; maxRangeDays: number; log: Log
       return streamCsv(c, {
         filename: `activity-${entity_type}-${q.from}-${q.to}.csv`,
         columns: [...keys, ...METRIC_COLUMNS],
-        batches: streamRows(deps.db, activityRowsQuery(selector, days, q.breakdown)),
+        batches: streamRows(deps.db, activityRowsQuery(selector, days, q.breakdown), undefined, {
+          statementTimeoutMs: deps.exportTimeoutMs,
+        }),
         log: deps.log,
       });
     }

@@ -1,12 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import { ENTITY_TYPES } from '@spend-ledger/contract';
 import { queryTimeZone } from '../time-zone.ts';
+import { dateParam, textParam } from './params.ts';
 
 export const EntityParamsSchema = z.object({
   entity_type: z.enum(ENTITY_TYPES).openapi({ param: { name: 'entity_type', in: 'path' }, example: 'team' }),
-  entity_id: z
-    .string()
-    .min(1)
+  entity_id: textParam(1600)
     // A team_member id is two ids of up to 256 characters, escaped: see docs/query-api.md.
     .max(1600)
     .openapi({
@@ -17,8 +16,7 @@ export const EntityParamsSchema = z.object({
     }),
 });
 
-const day = (example: string) =>
-  z.iso.date({ error: 'must be a date YYYY-MM-DD' }).openapi({ example, format: 'date' });
+const day = (example: string) => dateParam().openapi({ example, format: 'date' });
 
 export const TimeZoneSchema = z
   .string()

@@ -1,9 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import { dateParam, textParam } from './params.ts';
 
 const day = (description: string) =>
-  z.iso
-    .date({ error: 'must be a date YYYY-MM-DD' })
-    .openapi({ format: 'date', example: '2026-11-01', description });
+  dateParam().openapi({ format: 'date', example: '2026-11-01', description });
 
 /** A comma-separated list of ids, as LiteLLM takes `team_ids=a,b`. */
 export const idList = (description: string) =>
@@ -12,7 +11,7 @@ export const idList = (description: string) =>
     .min(1)
     .max(8_192)
     .transform((v) => [...new Set(v.split(',').filter((id) => id !== ''))])
-    .pipe(z.array(z.string().max(256)).min(1, { error: 'must name at least one id' }).max(100))
+    .pipe(z.array(textParam(256)).min(1, { error: 'must name at least one id' }).max(100))
     .optional()
     .openapi({ type: 'string', description });
 
@@ -20,11 +19,8 @@ export const idList = (description: string) =>
 export const LiteLlmActivityQuerySchema = z.object({
   start_date: day('First UTC day, inclusive (required)'),
   end_date: day('Last UTC day, inclusive (required)'),
-  model: z.string().min(1).max(256).optional().openapi({ description: 'Only this model' }),
-  api_key: z
-    .string()
-    .min(1)
-    .max(256)
+  model: textParam(256).optional().openapi({ description: 'Only this model' }),
+  api_key: textParam(256)
     .optional()
     .openapi({ description: 'Only this api key (its hash, as LiteLLM stores it; a raw sk- key is hashed)' }),
   page: z.coerce.number().int().min(1).default(1).openapi({ type: 'integer', default: 1 }),

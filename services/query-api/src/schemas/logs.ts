@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
+import { ApiKeyQuerySchema } from '../api-key-param.ts';
 import { Spend } from './common.ts';
+import { instantParam, textParam } from './params.ts';
 
 export const SpendLogSchema = z
   .object({
@@ -30,18 +32,16 @@ export const SpendLogSchema = z
   })
   .openapi('SpendLog');
 
-const id = (description: string) => z.string().min(1).max(256).optional().openapi({ description });
-const dateTime = z.iso
-  .datetime({ offset: true, error: 'must be an RFC 3339 date-time with a time zone' })
-  .optional();
+const id = (description: string) => textParam(256).optional().openapi({ description });
+const dateTime = instantParam().optional();
 
 export const LogsQuerySchema = z.object({
-  api_key: id('Only this api key'),
+  api_key: ApiKeyQuerySchema,
   user_id: id('Only this user'),
   team_id: id('Only this team'),
   org_id: id('Only this org'),
   end_user_id: id('Only this end user'),
-  tag: z.string().min(1).max(128).optional().openapi({ description: 'Only events with this tag' }),
+  tag: textParam(128).optional().openapi({ description: 'Only events with this tag' }),
   model: id('Only this model'),
   status: z.enum(['success', 'failure']).optional(),
   start_time: dateTime.openapi({ description: 'From this instant, inclusive' }),

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { ENTITY_TYPES } from '@spend-ledger/contract';
 import { REPORT_DIMENSIONS } from '@spend-ledger/ledger-db';
 import { DateRangeQuerySchema, FormatSchema, SpendFiguresSchema } from './common.ts';
+import { textParam } from './params.ts';
 
 export const ReportQuerySchema = DateRangeQuerySchema.extend({
   group_by: z.enum(REPORT_DIMENSIONS).openapi({ example: 'team' }),
@@ -16,7 +17,7 @@ export const ReportQuerySchema = DateRangeQuerySchema.extend({
     description:
       'With entity_id: only the events of this entity; group_by must then be key, model or provider (or team_member inside a team: its members). Scoped tokens always report inside their entity.',
   }),
-  entity_id: z.string().min(1).max(1600).optional(),
+  entity_id: textParam(1600).optional(),
   format: FormatSchema,
 });
 

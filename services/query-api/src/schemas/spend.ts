@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ENTITY_TYPES } from '@spend-ledger/contract';
+import { ApiKeyQuerySchema } from '../api-key-param.ts';
 import {
   BooleanQuerySchema,
   DateRangeQuerySchema,
@@ -7,6 +8,7 @@ import {
   Spend,
   SpendFiguresSchema,
 } from './common.ts';
+import { textParam } from './params.ts';
 
 export const EntitySpendSchema = z
   .object({
@@ -29,11 +31,9 @@ export const DailySpendSchema = z
   .openapi('DailySpend');
 
 const narrowing = {
-  api_key: z.string().min(1).max(256).optional().openapi({ description: 'Only this api key' }),
-  model: z.string().min(1).max(256).optional().openapi({ description: 'Only this model' }),
-  provider: z
-    .string()
-    .max(256)
+  api_key: ApiKeyQuerySchema,
+  model: textParam(256).optional().openapi({ description: 'Only this model' }),
+  provider: textParam(256, 0)
     .optional()
     .openapi({ description: 'Only this provider ("" for events without one)' }),
 };
