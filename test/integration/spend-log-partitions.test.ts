@@ -120,7 +120,8 @@ describe('migration 0007 converts an existing spend_logs', () => {
 
   it('copies every row into day partitions and the dedupe record into request_ids', async () => {
     await ensureDatabase(url);
-    // The migrations before 0007, as a deploy that has not taken it yet.
+    // The migrations before 0007, as a deploy that has not taken it yet. Keys are digests already:
+    // 0009 (after it) hashes any other key, which this test is not about.
     folder = await mkdtemp(join(tmpdir(), 'ledger-migrations-'));
     await cp(MIGRATIONS_FOLDER, folder, { recursive: true });
     const journal = JSON.parse(await readFile(join(folder, 'meta/_journal.json'), 'utf8'));
@@ -130,9 +131,9 @@ describe('migration 0007 converts an existing spend_logs', () => {
     await handle.db.execute(sql`
       insert into spend_logs (request_id, "timestamp", day, api_key, tags, model, prompt_tokens, completion_tokens,
         spend, status, metadata, content_digest, cache_read_input_tokens, spend_source)
-      values ('old-1', '2026-11-27T23:59:59.123456Z', '2026-11-27', 'k', '{a,b}', 'm', 1, 2, '0.000000000001', 'success',
+      values ('old-1', '2026-11-27T23:59:59.123456Z', '2026-11-27', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '{a,b}', 'm', 1, 2, '0.000000000001', 'success',
           '{"x": [1, "ü"]}', '\\x00112233445566778899aabbccddeeff', 7, 'price-map@1'),
-        ('old-2', '2026-11-28T00:00:00Z', '2026-11-28', 'k', '{}', 'm', 3, 4, '5', 'failure', null, null, 0, 'sender')`);
+        ('old-2', '2026-11-28T00:00:00Z', '2026-11-28', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '{}', 'm', 3, 4, '5', 'failure', null, null, 0, 'sender')`);
     const before =
       await handle.db.execute(sql`select request_id, "timestamp"::text, day::text, api_key, tags, model,
       prompt_tokens, completion_tokens, spend::text, status, metadata, cache_read_input_tokens, spend_source,

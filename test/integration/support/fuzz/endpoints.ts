@@ -12,6 +12,10 @@ export interface FuzzEndpoint {
 
 export const ENDPOINTS: readonly FuzzEndpoint[] = [
   { service: 'gateway', method: 'POST', path: '/v1/events' },
+  // LiteLLM's ingest (generic_api and SPEND_LOGS_URL, header or path token).
+  { service: 'gateway', method: 'POST', path: '/v1/litellm/logs' },
+  { service: 'gateway', method: 'POST', path: '/v1/litellm/spend/update' },
+  { service: 'gateway', method: 'POST', path: '/v1/litellm/t/{token}/spend/update' },
   { service: 'query', method: 'GET', path: '/v1/spend/{entity_type}/{entity_id}' },
   { service: 'query', method: 'GET', path: '/v1/spend/{entity_type}/{entity_id}/daily' },
   { service: 'query', method: 'GET', path: '/v1/spend/{entity_type}/{entity_id}/activity' },
