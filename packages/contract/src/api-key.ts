@@ -14,7 +14,3 @@ const RAW_SECRET = /^sk-[A-Za-z0-9_-]{4,}/;
 export function normalizeApiKey(value: string): string {
   return RAW_SECRET.test(value) ? createHash('sha256').update(value).digest('hex') : value;
 }
-
-export function looksLikeRawSecret(value: string): boolean {
-  return RAW_SECRET.test(value);
-}

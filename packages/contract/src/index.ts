@@ -1,4 +1,4 @@
-export { looksLikeRawSecret, normalizeApiKey } from './api-key.ts';
+export { normalizeApiKey } from './api-key.ts';
 export {
   ENTITY_TYPES,
   type EntityType,

@@ -93,7 +93,7 @@ function scanDepth(bytes: Uint8Array, maxDepth: number): void {
 }
 
 /** Iterative walk over the containers of a parsed value; true if nesting exceeds maxDepth. */
-export function deeperThan(root: unknown, maxDepth: number): boolean {
+function deeperThan(root: unknown, maxDepth: number): boolean {
   if (typeof root !== 'object' || root === null) return false;
   const stack: object[] = [root];
   const depths: number[] = [1];
