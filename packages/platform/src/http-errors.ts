@@ -1,6 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
+import type { RequestIdEnv } from './request-env.ts';
 
 /** The closed list of error codes, each with exactly one HTTP status. */
 export const ERROR_STATUS = {
@@ -44,7 +45,11 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; requestId: string; details?: ErrorDetail[] };
 }
 
-const requestIdOf = (c: Context): string => (c.get('requestId' as never) as string | undefined) ?? 'unknown';
+// Apps without hono's requestId middleware (the ops app) have none: the variable is then unset.
+const requestIdOf = (c: Context<{ Variables: Partial<RequestIdEnv['Variables']> }>): string => {
+  const id: string | undefined = c.get('requestId');
+  return id ?? 'unknown';
+};
 
 /** Renders an ApiError as the one error body used by every service. */
 export function errorResponse(c: Context, error: ApiError): Response {

@@ -25,6 +25,7 @@ export { type HealthOptions, healthRoutes } from './http-health.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { Counter, createMetricsRegistry, Gauge, Histogram, Registry } from './metrics.ts';
 export { createOpsApp } from './ops-app.ts';
+export type { RequestIdEnv } from './request-env.ts';
 export {
   type Listening,
   listen,

@@ -1,4 +1,10 @@
-import { bearerAuth, handleErrors, handleNotFound, type Logger } from '@spend-ledger/platform';
+import {
+  bearerAuth,
+  handleErrors,
+  handleNotFound,
+  type Logger,
+  type RequestIdEnv,
+} from '@spend-ledger/platform';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { GatewayMetrics } from './metrics.ts';
@@ -18,8 +24,8 @@ export interface GatewayAppDeps {
  * Builds the gateway's public HTTP app from its dependencies; never listens (tests call it
  * directly). Health, readiness and metrics are on the ops app (start-gateway.ts), not here.
  */
-export function createGatewayApp(deps: GatewayAppDeps): Hono {
-  const app = new Hono();
+export function createGatewayApp(deps: GatewayAppDeps): Hono<RequestIdEnv> {
+  const app = new Hono<RequestIdEnv>();
   app.use(requestId());
   // One labelled counter per (method, route, status), looked up by a string key: prom-client's
   // inc(labels) hashes the label object on every call.

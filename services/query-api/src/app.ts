@@ -51,7 +51,7 @@ export function createQueryApp(deps: QueryAppDeps) {
     await next();
     deps.log.info(
       {
-        requestId: c.get('requestId' as never),
+        requestId: c.get('requestId'),
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,

@@ -1,4 +1,4 @@
-import type { Logger } from '@spend-ledger/platform';
+import type { Logger, RequestIdEnv } from '@spend-ledger/platform';
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 
@@ -15,8 +15,8 @@ export function csvCell(value: unknown): string {
 }
 
 /** Streams rows as CSV, one write per batch: memory holds one batch whatever the export's size. */
-export function streamCsv(
-  c: Context,
+export function streamCsv<E extends RequestIdEnv>(
+  c: Context<E>,
   params: {
     filename: string;
     columns: readonly string[];
@@ -42,7 +42,7 @@ export function streamCsv(
     },
     async (error) => {
       // Headers are sent: the client sees a truncated body, the log says why.
-      params.log.error({ err: error, requestId: c.get('requestId' as never) }, 'csv export failed');
+      params.log.error({ err: error, requestId: c.get('requestId') }, 'csv export failed');
     },
   );
 }

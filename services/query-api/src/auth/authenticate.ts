@@ -1,9 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { findActiveApiToken, type LedgerDb, TOKEN_PREFIX, type TokenScope } from '@spend-ledger/ledger-db';
-import { ApiError } from '@spend-ledger/platform';
+import { ApiError, type RequestIdEnv } from '@spend-ledger/platform';
 import type { MiddlewareHandler } from 'hono';
 
-export type ScopeEnv = { Variables: { scope: TokenScope; tokenId: string } };
+/** The query API's context variables: the request id and, on authenticated routes, the token's scope. */
+export type ScopeEnv = { Variables: RequestIdEnv['Variables'] & { scope: TokenScope; tokenId: string } };
 
 /**
  * Bearer authentication for /v1: a token from LEDGER_QUERY_TOKENS is an admin token (compared in
