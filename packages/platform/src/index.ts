@@ -10,7 +10,13 @@ export {
   port,
   positiveInt,
 } from './config.ts';
-export { bearerAuth } from './http-auth.ts';
+export {
+  BEARER_TOKEN_SYNTAX,
+  BEARER_TOKEN_SYNTAX_ERROR,
+  bearerAuth,
+  bearerTokenAuth,
+  matchesAnyToken,
+} from './http-auth.ts';
 export {
   ApiError,
   ERROR_STATUS,

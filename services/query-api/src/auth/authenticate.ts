@@ -1,6 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import { findActiveApiToken, type LedgerDb, TOKEN_PREFIX, type TokenScope } from '@spend-ledger/ledger-db';
-import { ApiError, type RequestIdEnv } from '@spend-ledger/platform';
+import { bearerTokenAuth, matchesAnyToken, type RequestIdEnv } from '@spend-ledger/platform';
 import type { MiddlewareHandler } from 'hono';
 
 /** The query API's context variables: the request id and, on authenticated routes, the token's scope. */
@@ -16,20 +15,19 @@ export function authenticate(deps: {
   queryTokens: readonly string[];
 }): MiddlewareHandler<ScopeEnv> {
   const admin = deps.queryTokens.map((t) => Buffer.from(t));
-  return async (c, next) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
-    if (!match) throw new ApiError('UNAUTHORIZED', 'missing bearer token (Authorization: Bearer <token>)');
-    const token = match[1] as string;
-    const given = Buffer.from(token);
-    if (admin.some((t) => t.length === given.length && timingSafeEqual(t, given))) {
-      c.set('scope', { type: 'admin' });
-      c.set('tokenId', 'env');
-      return next();
-    }
-    const record = token.startsWith(TOKEN_PREFIX) ? await findActiveApiToken(deps.db, token) : null;
-    if (!record) throw new ApiError('UNAUTHORIZED', 'invalid, revoked or expired bearer token');
-    c.set('scope', record.scope);
-    c.set('tokenId', record.id);
-    return next();
-  };
+  return bearerTokenAuth<ScopeEnv>({
+    invalidMessage: 'invalid, revoked or expired bearer token',
+    verifyToken: async (token, c) => {
+      if (matchesAnyToken(admin, token)) {
+        c.set('scope', { type: 'admin' });
+        c.set('tokenId', 'env');
+        return true;
+      }
+      const record = token.startsWith(TOKEN_PREFIX) ? await findActiveApiToken(deps.db, token) : null;
+      if (!record) return false;
+      c.set('scope', record.scope);
+      c.set('tokenId', record.id);
+      return true;
+    },
+  });
 }
