@@ -39,6 +39,11 @@ describe('bearerAuth', () => {
     }
   });
 
+  it('refuses to start with a configured token no request could present', () => {
+    assert.throws(() => bearerAuth([TOKEN, 'a token with spaces 0123']), /1 configured bearer token/);
+    assert.throws(() => bearerAuth(['semicolon;token-0123456789']), /RFC 6750/);
+  });
+
   it('refuses a wrong token, including a prefix of a right one', async () => {
     for (const token of ['wrong-token-0123456789', TOKEN.slice(0, -1), `${TOKEN}x`]) {
       const error = await refusal(`Bearer ${token}`);

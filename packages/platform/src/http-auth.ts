@@ -3,12 +3,22 @@ import type { Context, Env, MiddlewareHandler } from 'hono';
 import { bearerAuth as honoBearerAuth } from 'hono/bearer-auth';
 import { ApiError } from './http-errors.ts';
 
+/** RFC 6750's token syntax, which hono's bearerAuth enforces before any comparison. */
+const BEARER_TOKEN_SYNTAX = /^[A-Za-z0-9._~+/-]+=*$/;
+
 /**
- * RFC 6750's token syntax, which hono's bearerAuth enforces before any comparison: a configured token
- * outside it could never match, so config refuses it at start-up instead.
+ * Refuses, when the app is built (at start-up), configured tokens that no request could ever match
+ * because hono's bearerAuth rejects their syntax first: a silent 401 for every client is worse.
  */
-export const BEARER_TOKEN_SYNTAX = /^[A-Za-z0-9._~+/-]+=*$/;
-export const BEARER_TOKEN_SYNTAX_ERROR = 'each token may hold only A-Z a-z 0-9 - . _ ~ + / (then =)';
+export function assertTokenSyntax(tokens: readonly string[]): void {
+  const bad = tokens.filter((t) => !BEARER_TOKEN_SYNTAX.test(t)).length;
+  if (bad > 0) {
+    throw new Error(
+      `${bad} configured bearer token(s) hold characters outside A-Z a-z 0-9 - . _ ~ + / (then =), ` +
+        "RFC 6750's token syntax: no request could ever present them",
+    );
+  }
+}
 
 const MISSING = 'missing bearer token (Authorization: Bearer <token>)';
 
@@ -40,6 +50,7 @@ export function matchesAnyToken(allowed: readonly Buffer[], given: string): bool
 
 /** Bearer-token check against a fixed set of tokens (constant-time comparison). */
 export function bearerAuth(tokens: readonly string[]): MiddlewareHandler {
+  assertTokenSyntax(tokens);
   const allowed = tokens.map((t) => Buffer.from(t));
   return bearerTokenAuth({
     verifyToken: (token) => matchesAnyToken(allowed, token),

@@ -10,13 +10,7 @@ export {
   port,
   positiveInt,
 } from './config.ts';
-export {
-  BEARER_TOKEN_SYNTAX,
-  BEARER_TOKEN_SYNTAX_ERROR,
-  bearerAuth,
-  bearerTokenAuth,
-  matchesAnyToken,
-} from './http-auth.ts';
+export { assertTokenSyntax, bearerAuth, bearerTokenAuth, matchesAnyToken } from './http-auth.ts';
 export {
   ApiError,
   ERROR_STATUS,

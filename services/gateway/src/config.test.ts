@@ -21,13 +21,6 @@ describe('gateway config', () => {
     );
   });
 
-  it('refuses a token that bearer auth could never match (RFC 6750 token syntax)', () => {
-    assert.throws(
-      () => loadGatewayConfig({ LEDGER_INGEST_TOKENS: 'a-token-with-a-space in-it' }),
-      (e: unknown) => e instanceof ConfigError && e.message.includes('LEDGER_INGEST_TOKENS'),
-    );
-  });
-
   it('has sane defaults', () => {
     const config = loadGatewayConfig({ LEDGER_INGEST_TOKENS: 'a-token-of-16-chars+' });
     assert.equal(config.port, 8080);

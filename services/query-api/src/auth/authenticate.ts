@@ -1,5 +1,10 @@
 import { findActiveApiToken, type LedgerDb, TOKEN_PREFIX, type TokenScope } from '@spend-ledger/ledger-db';
-import { bearerTokenAuth, matchesAnyToken, type RequestIdEnv } from '@spend-ledger/platform';
+import {
+  assertTokenSyntax,
+  bearerTokenAuth,
+  matchesAnyToken,
+  type RequestIdEnv,
+} from '@spend-ledger/platform';
 import type { MiddlewareHandler } from 'hono';
 
 /** The query API's context variables: the request id and, on authenticated routes, the token's scope. */
@@ -14,6 +19,7 @@ export function authenticate(deps: {
   db: LedgerDb;
   queryTokens: readonly string[];
 }): MiddlewareHandler<ScopeEnv> {
+  assertTokenSyntax(deps.queryTokens);
   const admin = deps.queryTokens.map((t) => Buffer.from(t));
   return bearerTokenAuth<ScopeEnv>({
     invalidMessage: 'invalid, revoked or expired bearer token',
