@@ -240,7 +240,7 @@ export function reportCollapse(rows: CollapseRow[]): void {
   );
 }
 
-export function reportScalingActivity(runs: WriterRun[]): void {
+function reportScalingActivity(runs: WriterRun[]): void {
   const states = [
     ...new Set(runs.flatMap((r) => r.pgActivity.filter((a) => a.backends >= 0.02).map((a) => a.state))),
   ];

@@ -4,9 +4,9 @@ import { LOCAL_TOPIC_DURABILITY } from '@spend-ledger/testing';
 import { sleep } from './stats.ts';
 
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-export const BENCH_PARTITIONS = 6;
+const BENCH_PARTITIONS = 6;
 
-export const benchLog = createLogger({ service: 'bench', level: process.env.BENCH_LOG_LEVEL ?? 'warn' });
+const benchLog = createLogger({ service: 'bench', level: process.env.BENCH_LOG_LEVEL ?? 'warn' });
 
 export function createBenchKafka(clientId = 'spend-ledger-bench'): Kafka {
   return createKafka({ brokers: [KAFKA_BROKERS], clientId, log: benchLog });

@@ -6,8 +6,6 @@ export function percentile(samples: readonly number[], p: number): number | unde
   return sorted[rank];
 }
 
-export const median = (samples: readonly number[]) => percentile(samples, 50);
-
 export const round = (v: number | undefined, digits = 0): number | undefined =>
   v === undefined ? undefined : Math.round(v * 10 ** digits) / 10 ** digits;
 

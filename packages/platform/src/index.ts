@@ -14,7 +14,7 @@ export {
   positiveInt,
   secretFileContents,
 } from './config.ts';
-export { bearerAuth } from './http-auth.ts';
+export { assertTokenSyntax, bearerAuth, bearerTokenAuth, matchesAnyToken } from './http-auth.ts';
 export {
   ApiError,
   ERROR_STATUS,
@@ -37,6 +37,7 @@ export {
   privateResponses,
   requestRoute,
 } from './request-context.ts';
+export type { RequestIdEnv } from './request-env.ts';
 export {
   type Listening,
   listen,

@@ -9,7 +9,7 @@ const FAILED_QUERY = 'Failed query:';
  * a ledger write that is megabytes of events in one log line. Logged errors keep their type, the
  * driver's error (cause: code, message) and the stack frames, never the statement or its data.
  */
-export function scrubQueryError(serialized: Record<string, unknown>): Record<string, unknown> {
+function scrubQueryError(serialized: Record<string, unknown>): Record<string, unknown> {
   const out = { ...serialized };
   delete out.query;
   delete out.params;

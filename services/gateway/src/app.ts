@@ -4,6 +4,7 @@ import {
   handleErrors,
   handleNotFound,
   type Logger,
+  type RequestIdEnv,
   requestRoute,
 } from '@spend-ledger/platform';
 import { Hono } from 'hono';
@@ -33,8 +34,8 @@ const PATH_TOKEN_PREFIX = '/v1/litellm/t/';
  * Builds the gateway's public HTTP app from its dependencies; never listens (tests call it
  * directly). Health, readiness and metrics are on the ops app (start-gateway.ts), not here.
  */
-export function createGatewayApp(deps: GatewayAppDeps): Hono {
-  const app = new Hono();
+export function createGatewayApp(deps: GatewayAppDeps): Hono<RequestIdEnv> {
+  const app = new Hono<RequestIdEnv>();
   app.use(assignRequestId());
   // One labelled counter per (method, route, status), looked up by a string key: prom-client's
   // inc(labels) hashes the label object on every call.

@@ -35,8 +35,4 @@ export class LedgerHealth {
     this.failedAttempts = 0;
     this.metrics.databaseUp.set(1);
   }
-
-  isFailing(): boolean {
-    return this.failingSince !== null;
-  }
 }

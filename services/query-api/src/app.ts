@@ -37,7 +37,7 @@ export interface QueryAppDeps {
   uiDir?: string;
 }
 
-export const OPENAPI_INFO = {
+const OPENAPI_INFO = {
   title: 'Spend Ledger query API',
   version: '1.1.0',
   description: `Exact LLM spend by entity, day, dimension and request. Money is an exact decimal string with 12

@@ -1,4 +1,4 @@
-import type { Logger } from '@spend-ledger/platform';
+import type { Logger, RequestIdEnv } from '@spend-ledger/platform';
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 
@@ -27,8 +27,8 @@ export function csvCell(value: unknown): string {
  * does not know, the statement timeout) is still a JSON error with its status, not a 200 with a
  * header row and nothing else.
  */
-export async function streamCsv(
-  c: Context,
+export async function streamCsv<E extends RequestIdEnv>(
+  c: Context<E>,
   params: {
     filename: string;
     columns: readonly string[];
@@ -57,7 +57,7 @@ export async function streamCsv(
     },
     async (error) => {
       // Headers are sent: the client sees a truncated body, the log says why.
-      params.log.error({ err: error, requestId: c.get('requestId' as never) }, 'csv export failed');
+      params.log.error({ err: error, requestId: c.get('requestId') }, 'csv export failed');
     },
   );
 }

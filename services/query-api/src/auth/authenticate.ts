@@ -1,9 +1,14 @@
-import { timingSafeEqual } from 'node:crypto';
 import { findActiveApiToken, type LedgerDb, TOKEN_PREFIX, type TokenScope } from '@spend-ledger/ledger-db';
-import { ApiError } from '@spend-ledger/platform';
+import {
+  assertTokenSyntax,
+  bearerTokenAuth,
+  matchesAnyToken,
+  type RequestIdEnv,
+} from '@spend-ledger/platform';
 import type { MiddlewareHandler } from 'hono';
 
-export type ScopeEnv = { Variables: { scope: TokenScope; tokenId: string } };
+/** The query API's context variables: the request id and, on authenticated routes, the token's scope. */
+export type ScopeEnv = { Variables: RequestIdEnv['Variables'] & { scope: TokenScope; tokenId: string } };
 
 /**
  * Bearer authentication for /v1: a token from LEDGER_QUERY_TOKENS is an admin token (compared in
@@ -14,21 +19,21 @@ export function authenticate(deps: {
   db: LedgerDb;
   queryTokens: readonly string[];
 }): MiddlewareHandler<ScopeEnv> {
+  assertTokenSyntax(deps.queryTokens);
   const admin = deps.queryTokens.map((t) => Buffer.from(t));
-  return async (c, next) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
-    if (!match) throw new ApiError('UNAUTHORIZED', 'missing bearer token (Authorization: Bearer <token>)');
-    const token = match[1] as string;
-    const given = Buffer.from(token);
-    if (admin.some((t) => t.length === given.length && timingSafeEqual(t, given))) {
-      c.set('scope', { type: 'admin' });
-      c.set('tokenId', 'env');
-      return next();
-    }
-    const record = token.startsWith(TOKEN_PREFIX) ? await findActiveApiToken(deps.db, token) : null;
-    if (!record) throw new ApiError('UNAUTHORIZED', 'invalid, revoked or expired bearer token');
-    c.set('scope', record.scope);
-    c.set('tokenId', record.id);
-    return next();
-  };
+  return bearerTokenAuth<ScopeEnv>({
+    invalidMessage: 'invalid, revoked or expired bearer token',
+    verifyToken: async (token, c) => {
+      if (matchesAnyToken(admin, token)) {
+        c.set('scope', { type: 'admin' });
+        c.set('tokenId', 'env');
+        return true;
+      }
+      const record = token.startsWith(TOKEN_PREFIX) ? await findActiveApiToken(deps.db, token) : null;
+      if (!record) return false;
+      c.set('scope', record.scope);
+      c.set('tokenId', record.id);
+      return true;
+    },
+  });
 }

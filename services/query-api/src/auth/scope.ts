@@ -55,6 +55,6 @@ export function logInScope(scope: TokenScope, log: StoredSpendLog): boolean {
 }
 
 /** Whether a team_member entity id names a member of `teamId`. */
-export function isMemberOf(entityId: string, teamId: string): boolean {
+function isMemberOf(entityId: string, teamId: string): boolean {
   return parseTeamMemberId(entityId)?.teamId === teamId;
 }

@@ -87,6 +87,66 @@ function narrowed(
   };
 }
 
+const DAY_KEYS = ['date'];
+const BREAKDOWN_KEYS = ['date', 'api_key', 'model', 'provider'];
+
+type DayRange = { from: string; to: string; timeZone: string };
+type DayFigures = Awaited<ReturnType<typeof getActivitySummary>>['days'][number];
+type DayBreakdown = NonNullable<ReturnType<Awaited<ReturnType<typeof getActivityBreakdown>>['get']>>;
+
+/**
+ * One page of days in LiteLLM's shape: `results` for the page's days (with their breakdown when
+ * asked, read for the page's days only) and `metadata` with the totals of the whole range.
+ */
+async function activityPage(
+  db: LedgerDb,
+  selector: AggregateSelector,
+  days: DayRange,
+  q: { page: number; page_size: number; breakdown: boolean },
+) {
+  const summary = await withTimeZoneCheck(() => getActivitySummary(db, selector, days));
+  const totalPages = Math.max(1, Math.ceil(summary.days.length / q.page_size));
+  const shown = summary.days.slice((q.page - 1) * q.page_size, q.page * q.page_size);
+  const first = shown[0];
+  const last = shown[shown.length - 1];
+  const breakdown =
+    q.breakdown && first && last
+      ? await getActivityBreakdown(db, selector, { ...days, from: first.date, to: last.date })
+      : undefined;
+  return {
+    results: shown.map((day) => activityResult(day, q.breakdown, breakdown?.get(day.date))),
+    metadata: {
+      ...totalsMetadata(summary.totals, (spend) => spend),
+      page: q.page,
+      page_size: q.page_size,
+      total_pages: totalPages,
+      total_days: summary.days.length,
+      has_more: q.page < totalPages,
+    },
+  };
+}
+
+/** One day of the activity: its metrics, and by model, provider and api key when asked. */
+function activityResult(
+  { date, ...figures }: DayFigures,
+  withBreakdown: boolean,
+  b: DayBreakdown | undefined,
+) {
+  return {
+    date,
+    metrics: activityMetrics(figures),
+    ...(withBreakdown
+      ? {
+          breakdown: {
+            models: breakdownOf(b?.models, activityMetrics),
+            providers: breakdownOf(b?.providers, activityMetrics),
+            api_keys: breakdownOf(b?.api_keys, activityMetrics),
+          },
+        }
+      : {}),
+  };
+}
+
 export function spendRoutes(deps: {
   db: LedgerDb;
   maxRangeDays: number;
@@ -119,64 +179,19 @@ export function spendRoutes(deps: {
     checkRange(q.from, q.to, deps.maxRangeDays);
     const selector = narrowed(selectorFor(c.get('scope'), entity_type, entity_id), q);
     const days = { from: q.from, to: q.to, timeZone: q.timezone };
-
     if (q.format === 'csv') {
       await withTimeZoneCheck(() => assertTimeZoneKnown(deps.db, q.timezone));
-      const keys = q.breakdown ? ['date', 'api_key', 'model', 'provider'] : ['date'];
       return streamCsv(c, {
         filename: `activity-${entity_type}-${q.from}-${q.to}.csv`,
-        columns: [...keys, ...METRIC_COLUMNS],
+        columns: [...(q.breakdown ? BREAKDOWN_KEYS : DAY_KEYS), ...METRIC_COLUMNS],
         batches: streamRows(deps.db, activityRowsQuery(selector, days, q.breakdown), undefined, {
           statementTimeoutMs: deps.exportTimeoutMs,
         }),
         log: deps.log,
       });
     }
-
-    const summary = await withTimeZoneCheck(() => getActivitySummary(deps.db, selector, days));
-    const totalPages = Math.max(1, Math.ceil(summary.days.length / q.page_size));
-    const shown = summary.days.slice((q.page - 1) * q.page_size, q.page * q.page_size);
-    const first = shown[0];
-    const last = shown[shown.length - 1];
-    const breakdown =
-      q.breakdown && first && last
-        ? await getActivityBreakdown(deps.db, selector, { ...days, from: first.date, to: last.date })
-        : undefined;
-    const t = summary.totals;
-    return c.json(
-      {
-        entity_type,
-        entity_id,
-        from: q.from,
-        to: q.to,
-        timezone: q.timezone,
-        results: shown.map(({ date, ...figures }) => {
-          const b = breakdown?.get(date);
-          return {
-            date,
-            metrics: activityMetrics(figures),
-            ...(q.breakdown
-              ? {
-                  breakdown: {
-                    models: breakdownOf(b?.models, activityMetrics),
-                    providers: breakdownOf(b?.providers, activityMetrics),
-                    api_keys: breakdownOf(b?.api_keys, activityMetrics),
-                  },
-                }
-              : {}),
-          };
-        }),
-        metadata: {
-          ...totalsMetadata(t, (spend) => spend),
-          page: q.page,
-          page_size: q.page_size,
-          total_pages: totalPages,
-          total_days: summary.days.length,
-          has_more: q.page < totalPages,
-        },
-      },
-      200,
-    );
+    const page = await activityPage(deps.db, selector, days, q);
+    return c.json({ entity_type, entity_id, from: q.from, to: q.to, timezone: q.timezone, ...page }, 200);
   });
   return app;
 }
