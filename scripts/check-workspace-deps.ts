@@ -45,7 +45,8 @@ export function packageOf(specifier: string): string | undefined {
 
 /**
  * Module specifiers a source file loads: static imports and re-exports (type-only included: the
- * package must be installed for tsc), `import()`, `require()` and `createRequire(...)('x')`.
+ * package must be installed for tsc), `import()`, `require()`, `createRequire(...)('x')` and the
+ * `resolve('x')` of require, createRequire(...) and import.meta (a file read from the package).
  */
 export function importedSpecifiers(file: string, text = readFileSync(file, 'utf8')): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
@@ -60,10 +61,18 @@ export function importedSpecifiers(file: string, text = readFileSync(file, 'utf8
     } else if (ts.isCallExpression(node) && node.arguments.length >= 1) {
       const [arg] = node.arguments;
       const callee = node.expression;
+      // require.resolve('x'), createRequire(...).resolve('x'), import.meta.resolve('x'): a file of x.
+      const resolves =
+        ts.isPropertyAccessExpression(callee) &&
+        callee.name.text === 'resolve' &&
+        ((ts.isIdentifier(callee.expression) && callee.expression.text === 'require') ||
+          ts.isCallExpression(callee.expression) ||
+          ts.isMetaProperty(callee.expression));
       const loads =
         callee.kind === ts.SyntaxKind.ImportKeyword ||
         (ts.isIdentifier(callee) && callee.text === 'require') ||
-        ts.isCallExpression(callee); // createRequire(import.meta.url)('x')
+        ts.isCallExpression(callee) || // createRequire(import.meta.url)('x')
+        resolves;
       if (loads && arg && ts.isStringLiteral(arg)) found.push(arg.text);
     }
     ts.forEachChild(node, visit);
