@@ -46,7 +46,7 @@ export function packageOf(specifier: string): string | undefined {
 /**
  * Module specifiers a source file loads: static imports and re-exports (type-only included: the
  * package must be installed for tsc), `import()`, `require()`, `createRequire(...)('x')` and the
- * `.resolve('x')` of either (a package whose files are read, like swagger-ui-dist's assets).
+ * `resolve('x')` of require, createRequire(...) and import.meta (a file read from the package).
  */
 export function importedSpecifiers(file: string, text = readFileSync(file, 'utf8')): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
@@ -61,14 +61,18 @@ export function importedSpecifiers(file: string, text = readFileSync(file, 'utf8
     } else if (ts.isCallExpression(node) && node.arguments.length >= 1) {
       const [arg] = node.arguments;
       const callee = node.expression;
+      // require.resolve('x'), createRequire(...).resolve('x'), import.meta.resolve('x'): a file of x.
+      const resolves =
+        ts.isPropertyAccessExpression(callee) &&
+        callee.name.text === 'resolve' &&
+        ((ts.isIdentifier(callee.expression) && callee.expression.text === 'require') ||
+          ts.isCallExpression(callee.expression) ||
+          ts.isMetaProperty(callee.expression));
       const loads =
         callee.kind === ts.SyntaxKind.ImportKeyword ||
         (ts.isIdentifier(callee) && callee.text === 'require') ||
         ts.isCallExpression(callee) || // createRequire(import.meta.url)('x')
-        (ts.isPropertyAccessExpression(callee) &&
-          callee.name.text === 'resolve' &&
-          (ts.isCallExpression(callee.expression) || // createRequire(import.meta.url).resolve('x')
-            (ts.isIdentifier(callee.expression) && callee.expression.text === 'require')));
+        resolves;
       if (loads && arg && ts.isStringLiteral(arg)) found.push(arg.text);
     }
     ts.forEachChild(node, visit);

@@ -23,9 +23,20 @@ describe('workspace dependencies', () => {
       const m = await import('drizzle-orm/pg-core');
       const r = createRequire(import.meta.url)('kafkajs/src/x.js');
       const q = require('zod');
+      const dir = createRequire(import.meta.url).resolve('swagger-ui-dist/package.json');
+      const p = import.meta.resolve('postgres');
       import { readFile } from 'node:fs/promises';`;
     const packages = importedSpecifiers('x.ts', text).map(packageOf).filter(Boolean);
-    assert.deepEqual(packages.sort(), ['@scope/pkg', 'drizzle-orm', 'hono', 'kafkajs', 'pino', 'zod']);
+    assert.deepEqual(packages.sort(), [
+      '@scope/pkg',
+      'drizzle-orm',
+      'hono',
+      'kafkajs',
+      'pino',
+      'postgres',
+      'swagger-ui-dist',
+      'zod',
+    ]);
   });
 
   it('reports undeclared, unused and dev-only dependencies of a workspace', () => {

@@ -41,7 +41,10 @@ export function EntityPage(props: {
         dates,
       )
     : undefined;
-  const forbidden = activity.error !== undefined;
+  // The breakdowns and requests are asked for only once the activity answered: while it loads, the
+  // token may turn out not to read this entity (403), and four more refused requests would race it
+  // to the screen.
+  const readable = activity.data !== undefined;
   return html`<section aria-labelledby="entity-title" class="page">
     <p class="crumb"><span class="entity-type">${props.type.replace('_', ' ')}</span></p>
     <h1 id="entity-title" data-testid="entity-title">${props.id}</h1>
@@ -65,7 +68,7 @@ export function EntityPage(props: {
       }
     </div>
     ${
-      forbidden
+      !readable
         ? null
         : html`<div class="breakdowns">
       ${(['model', 'provider', 'key'] as const).map(
