@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { dateParam, textParam } from './params.ts';
+import { metricWithMetadataSchema, spendMetricsSchema } from './spend.ts';
 
 const day = (description: string) =>
   dateParam().openapi({ format: 'date', example: '2026-11-01', description });
@@ -34,23 +35,9 @@ export const LiteLlmActivityQuerySchema = z.object({
 });
 
 /** LiteLLM's SpendMetrics (spend a JSON number, as LiteLLM returns it). */
-export const LiteLlmSpendMetricsSchema = z
-  .object({
-    spend: z.number(),
-    prompt_tokens: z.number().int(),
-    completion_tokens: z.number().int(),
-    cache_read_input_tokens: z.number().int(),
-    cache_creation_input_tokens: z.number().int(),
-    total_tokens: z.number().int(),
-    api_requests: z.number().int(),
-    successful_requests: z.number().int(),
-    failed_requests: z.number().int(),
-  })
-  .openapi('LiteLLMSpendMetrics');
+export const LiteLlmSpendMetricsSchema = spendMetricsSchema(z.number(), 'LiteLLMSpendMetrics');
 
-const MetricWithMetadata = z
-  .object({ metrics: LiteLlmSpendMetricsSchema, metadata: z.record(z.string(), z.unknown()) })
-  .openapi('LiteLLMMetricWithMetadata');
+const MetricWithMetadata = metricWithMetadataSchema(LiteLlmSpendMetricsSchema, 'LiteLLMMetricWithMetadata');
 const byValue = z.record(z.string(), MetricWithMetadata);
 
 /** LiteLLM's SpendAnalyticsPaginatedResponse. */

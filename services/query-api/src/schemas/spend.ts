@@ -55,23 +55,31 @@ export const ActivityQuerySchema = DateRangeQuerySchema.extend({
 });
 
 /** LiteLLM's SpendMetrics: the figures plus total_tokens. */
-export const ActivityMetricsSchema = z
-  .object({
-    spend: Spend,
-    prompt_tokens: z.number().int(),
-    completion_tokens: z.number().int(),
-    cache_read_input_tokens: z.number().int(),
-    cache_creation_input_tokens: z.number().int(),
-    total_tokens: z.number().int(),
-    api_requests: z.number().int(),
-    successful_requests: z.number().int(),
-    failed_requests: z.number().int(),
-  })
-  .openapi('ActivityMetrics');
+/**
+ * The metrics of one day or one breakdown value, LiteLLM's SpendMetrics, with spend as `spend`
+ * says: an exact decimal string on /v1, a JSON number on the LiteLLM-compatible routes.
+ */
+export const spendMetricsSchema = <S extends z.ZodType>(spend: S, name: string) =>
+  z
+    .object({
+      spend,
+      prompt_tokens: z.number().int(),
+      completion_tokens: z.number().int(),
+      cache_read_input_tokens: z.number().int(),
+      cache_creation_input_tokens: z.number().int(),
+      total_tokens: z.number().int(),
+      api_requests: z.number().int(),
+      successful_requests: z.number().int(),
+      failed_requests: z.number().int(),
+    })
+    .openapi(name);
 
-const MetricWithMetadataSchema = z
-  .object({ metrics: ActivityMetricsSchema, metadata: z.record(z.string(), z.unknown()) })
-  .openapi('MetricWithMetadata');
+/** A breakdown value's metrics beside LiteLLM's free-form metadata. */
+export const metricWithMetadataSchema = (metrics: z.ZodType, name: string) =>
+  z.object({ metrics, metadata: z.record(z.string(), z.unknown()) }).openapi(name);
+
+export const ActivityMetricsSchema = spendMetricsSchema(Spend, 'ActivityMetrics');
+const MetricWithMetadataSchema = metricWithMetadataSchema(ActivityMetricsSchema, 'MetricWithMetadata');
 
 export const ActivitySchema = z
   .object({
