@@ -4,15 +4,13 @@ export {
   type RollupDelta,
   type RollupDimension,
   type SpendDeltas,
-  spendHour,
   type TotalDelta,
 } from './aggregate.ts';
-export { archiveCommand, archiveRange, restoreRange } from './archive-command.ts';
-export { type ArchiveManifest, readManifest } from './archive-format.ts';
+export { archiveRange, restoreRange } from './archive-command.ts';
+export type { ArchiveManifest } from './archive-format.ts';
 export {
   type ArchiveSettings,
   type ArchiveStore,
-  archiveKeys,
   archiveSettingsFromEnv,
   createArchiveStore,
   LocalArchiveStore,
@@ -20,7 +18,6 @@ export {
   s3ObjectKey,
 } from './archive-store.ts';
 export {
-  connectionSettings,
   createLedgerDb,
   type LedgerDb,
   type LedgerDbHandle,
@@ -34,13 +31,10 @@ export {
   DatabaseEnvSchema,
   databaseConnection,
   databaseEnv,
-  SSL_MODES,
-  type SslMode,
   tlsOptions,
 } from './connection-settings.ts';
 export { eventDigest } from './content-digest.ts';
 export { dropDatabase, ensureDatabase } from './ensure-database.ts';
-export { createIamPassword, type IamAuth, type IamTarget } from './iam-token.ts';
 export { MIGRATIONS_FOLDER, migrateLedger } from './migrate.ts';
 export { countPendingMigrations } from './pending-migrations.ts';
 export * from './queries/index.ts';
@@ -48,14 +42,11 @@ export { type RecentConflict, RecentRequestIds } from './recent-request-ids.ts';
 export {
   type Difference,
   type ExpectedTotals,
-  METRICS,
   type ReconcileOptions,
   type ReconcileReport,
   reconcileLedger,
 } from './reconcile.ts';
-export { reconcileCommand } from './reconcile-command.ts';
 export * as schema from './schema/index.ts';
-export { archiveDay } from './spend-log-archive.ts';
 export {
   type MaintenanceOptions,
   type MaintenanceResult,
@@ -65,16 +56,11 @@ export {
   addDays,
   daysBetween,
   daysWithoutRows,
-  dropSpendLogPartition,
-  ensureSpendLogPartitions,
   listSpendLogPartitions,
-  partitionName,
   utcDay,
 } from './spend-log-partitions.ts';
-export { restoreDay } from './spend-log-restore.ts';
 export { tokenCommand } from './token-command.ts';
 export {
-  conflictOf,
   type PreparedSpendBatch,
   type PrepareOptions,
   prepareSpendBatch,

@@ -45,8 +45,8 @@ export interface WriteSpendResult {
 /**
  * A batch made ready for the database without touching it: deduplicated, sorted, aggregated and
  * encoded on the assumption that every event is new (almost always true: duplicates come from
- * client retries and redeliveries). The CPU work happens outside the transaction, so a writer can
- * prepare the next window while Postgres writes this one, and no transaction waits on JavaScript.
+ * client retries and redeliveries). The CPU work happens before the one write statement, so a writer
+ * can prepare the next window while Postgres writes this one, and no statement waits on JavaScript.
  */
 export interface PreparedSpendBatch {
   received: number;
@@ -106,7 +106,7 @@ export function prepareSpendBatch(
 }
 
 /** A conflict record for `event`, which lost to an event with digest `keptDigest`. */
-export const conflictOf = (event: SpendEvent, keptDigest: string | null): RequestIdConflict => ({
+const conflictOf = (event: SpendEvent, keptDigest: string | null): RequestIdConflict => ({
   requestId: event.request_id,
   digest: eventDigest(event),
   keptDigest,
