@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { normalizeApiKey } from '@spend-ledger/contract';
 import { parseConfig } from '@spend-ledger/platform';
-import { createLedgerDb, poolOptions } from './client.ts';
+import { createLedgerDb, type LedgerDb, poolOptions } from './client.ts';
 import { DatabaseEnvSchema } from './connection-settings.ts';
 import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from './queries/api-tokens.ts';
 
@@ -32,22 +32,24 @@ function scopeOf(values: {
   return { type: 'key', id: normalizeApiKey(values.key as string) };
 }
 
+const OPTIONS = {
+  admin: { type: 'boolean' },
+  team: { type: 'string' },
+  org: { type: 'string' },
+  key: { type: 'string' },
+  name: { type: 'string' },
+  'expires-in-days': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+type TokenValues = ReturnType<
+  typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>
+>['values'];
+
 /** `ledger token ...`: returns the process exit code. */
 export async function tokenCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      admin: { type: 'boolean' },
-      team: { type: 'string' },
-      org: { type: 'string' },
-      key: { type: 'string' },
-      name: { type: 'string' },
-      'expires-in-days': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   const [action, id] = positionals;
   if (values.help || !action) {
     console.log(USAGE);
@@ -59,52 +61,60 @@ export async function tokenCommand(argv: string[], env: NodeJS.ProcessEnv = proc
     applicationName: 'spend-ledger-token',
   });
   try {
-    if (action === 'create') {
-      const scope = scopeOf(values);
-      if (typeof scope === 'string') {
-        console.error(`${scope}\n\n${USAGE}`);
-        return 2;
-      }
-      const days = values['expires-in-days'];
-      if (days !== undefined && !(Number(days) > 0)) {
-        console.error('--expires-in-days must be a positive number');
-        return 2;
-      }
-      const expiresAt = days ? new Date(Date.now() + Number(days) * 86_400_000).toISOString() : undefined;
-      const { token, record } = await createApiToken(handle.db, {
-        scope,
-        ...(values.name ? { name: values.name } : {}),
-        ...(expiresAt ? { expiresAt } : {}),
-      });
-      if (values.json) console.log(JSON.stringify({ token, ...record }));
-      else {
-        const what = scope.type === 'admin' ? 'admin' : `${scope.type} ${scope.id}`;
-        console.log(`token ${record.id} (${what}) created; it is shown once:\n${token}`);
-      }
-      return 0;
-    }
-    if (action === 'list') {
-      const records = await listApiTokens(handle.db);
-      if (values.json) console.log(JSON.stringify(records, null, 2));
-      for (const r of values.json ? [] : records) {
-        const scope = r.scope.type === 'admin' ? 'admin' : `${r.scope.type}:${r.scope.id}`;
-        const state = r.revokedAt
-          ? `revoked ${r.revokedAt}`
-          : r.expiresAt
-            ? `expires ${r.expiresAt}`
-            : 'active';
-        console.log(`${r.id}\t${scope}\t${r.name || '-'}\tcreated ${r.createdAt}\t${state}`);
-      }
-      return 0;
-    }
-    if (action === 'revoke' && id) {
-      const revoked = await revokeApiToken(handle.db, id);
-      console.log(revoked ? `token ${id} revoked` : `no active token ${id}`);
-      return revoked ? 0 : 1;
-    }
+    if (action === 'create') return await createToken(handle.db, values);
+    if (action === 'list') return await listTokens(handle.db, values.json === true);
+    if (action === 'revoke' && id) return await revokeToken(handle.db, id);
     console.error(USAGE);
     return 2;
   } finally {
     await handle.close();
   }
+}
+
+/** `token create`: checks the scope and expiry, then prints the token once. */
+async function createToken(db: LedgerDb, values: TokenValues): Promise<number> {
+  const scope = scopeOf(values);
+  if (typeof scope === 'string') {
+    console.error(`${scope}\n\n${USAGE}`);
+    return 2;
+  }
+  const days = values['expires-in-days'];
+  if (days !== undefined && !(Number(days) > 0)) {
+    console.error('--expires-in-days must be a positive number');
+    return 2;
+  }
+  const expiresAt = days ? new Date(Date.now() + Number(days) * 86_400_000).toISOString() : undefined;
+  const { token, record } = await createApiToken(db, {
+    scope,
+    ...(values.name ? { name: values.name } : {}),
+    ...(expiresAt ? { expiresAt } : {}),
+  });
+  if (values.json) console.log(JSON.stringify({ token, ...record }));
+  else {
+    const what = scope.type === 'admin' ? 'admin' : `${scope.type} ${scope.id}`;
+    console.log(`token ${record.id} (${what}) created; it is shown once:\n${token}`);
+  }
+  return 0;
+}
+
+/** `token list`: one line per token, or the records as JSON. */
+async function listTokens(db: LedgerDb, json: boolean): Promise<number> {
+  const records = await listApiTokens(db);
+  if (json) {
+    console.log(JSON.stringify(records, null, 2));
+    return 0;
+  }
+  for (const r of records) {
+    const scope = r.scope.type === 'admin' ? 'admin' : `${r.scope.type}:${r.scope.id}`;
+    const state = r.revokedAt ? `revoked ${r.revokedAt}` : r.expiresAt ? `expires ${r.expiresAt}` : 'active';
+    console.log(`${r.id}\t${scope}\t${r.name || '-'}\tcreated ${r.createdAt}\t${state}`);
+  }
+  return 0;
+}
+
+/** `token revoke ID`: exit code 1 when there was no active token with that id. */
+async function revokeToken(db: LedgerDb, id: string): Promise<number> {
+  const revoked = await revokeApiToken(db, id);
+  console.log(revoked ? `token ${id} revoked` : `no active token ${id}`);
+  return revoked ? 0 : 1;
 }
