@@ -1,23 +1,4 @@
 export {
-  aggregateSpend,
-  type DailyDelta,
-  type RollupDelta,
-  type RollupDimension,
-  type SpendDeltas,
-  type TotalDelta,
-} from './aggregate.ts';
-export { archiveRange, restoreRange } from './archive-command.ts';
-export type { ArchiveManifest } from './archive-format.ts';
-export {
-  type ArchiveSettings,
-  type ArchiveStore,
-  archiveSettingsFromEnv,
-  createArchiveStore,
-  LocalArchiveStore,
-  S3ArchiveStore,
-  s3ObjectKey,
-} from './archive-store.ts';
-export {
   createLedgerDb,
   type LedgerDb,
   type LedgerDbHandle,
@@ -25,6 +6,8 @@ export {
   pingLedgerDb,
   poolOptions,
 } from './client.ts';
+export { archiveRange, restoreRange } from './commands/archive-command.ts';
+export { tokenCommand } from './commands/token-command.ts';
 export {
   checkDatabaseEnv,
   type DatabaseConnection,
@@ -33,12 +16,10 @@ export {
   databaseEnv,
   tlsOptions,
 } from './connection-settings.ts';
-export { eventDigest } from './content-digest.ts';
 export { dropDatabase, ensureDatabase } from './ensure-database.ts';
 export { MIGRATIONS_FOLDER, migrateLedger } from './migrate.ts';
 export { countPendingMigrations } from './pending-migrations.ts';
 export * from './queries/index.ts';
-export { type RecentConflict, RecentRequestIds } from './recent-request-ids.ts';
 export {
   type Difference,
   type ExpectedTotals,
@@ -47,19 +28,38 @@ export {
   reconcileLedger,
 } from './reconcile.ts';
 export * as schema from './schema/index.ts';
+export type { ArchiveManifest } from './storage/archive-format.ts';
+export {
+  type ArchiveSettings,
+  type ArchiveStore,
+  archiveSettingsFromEnv,
+  createArchiveStore,
+  LocalArchiveStore,
+  S3ArchiveStore,
+  s3ObjectKey,
+} from './storage/archive-store.ts';
 export {
   type MaintenanceOptions,
   type MaintenanceResult,
   maintainSpendLogs,
-} from './spend-log-maintenance.ts';
+} from './storage/spend-log-maintenance.ts';
 export {
   addDays,
   daysBetween,
   daysWithoutRows,
   listSpendLogPartitions,
   utcDay,
-} from './spend-log-partitions.ts';
-export { tokenCommand } from './token-command.ts';
+} from './storage/spend-log-partitions.ts';
+export {
+  aggregateSpend,
+  type DailyDelta,
+  type RollupDelta,
+  type RollupDimension,
+  type SpendDeltas,
+  type TotalDelta,
+} from './write/aggregate.ts';
+export { eventDigest } from './write/content-digest.ts';
+export { type RecentConflict, RecentRequestIds } from './write/recent-request-ids.ts';
 export {
   type PreparedSpendBatch,
   type PrepareOptions,
@@ -70,4 +70,4 @@ export {
   writeSpendBatch,
   /** The statement itself, for EXPLAIN in the benchmarks; write through writePreparedBatch. */
   writeStatement,
-} from './write-spend-batch.ts';
+} from './write/write-spend-batch.ts';

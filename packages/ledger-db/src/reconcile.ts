@@ -1,10 +1,10 @@
 import { PROXY_ENTITY_ID } from '@spend-ledger/contract';
 import { type SQL, sql } from 'drizzle-orm';
-import { readManifest } from './archive-format.ts';
-import type { ArchiveStore } from './archive-store.ts';
 import type { LedgerDb } from './client.ts';
 import { METRIC_COLUMNS, metricList } from './queries/figures.ts';
-import { addDays, listSpendLogPartitions } from './spend-log-partitions.ts';
+import { readManifest } from './storage/archive-format.ts';
+import type { ArchiveStore } from './storage/archive-store.ts';
+import { addDays, listSpendLogPartitions } from './storage/spend-log-partitions.ts';
 
 /** The additive metrics every check compares: the columns every aggregate table shares. */
 export const METRICS = METRIC_COLUMNS;
@@ -53,7 +53,7 @@ export interface ReconcileOptions {
 }
 
 // Per-request rows expanded to one row per entity they are booked against: the same mapping as
-// aggregate.ts, written in SQL so the check does not trust the code it checks. The team_member id
+// write/aggregate.ts, written in SQL so the check does not trust the code it checks. The team_member id
 // escapes '%' and '/' in each part exactly as teamMemberId() does (packages/contract).
 const LOG_METRICS =
   'day, spend, prompt_tokens, completion_tokens, cache_read_input_tokens, cache_creation_input_tokens, status';

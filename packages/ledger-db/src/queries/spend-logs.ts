@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { LedgerDb } from '../client.ts';
-import { listSpendLogPartitions } from '../spend-log-partitions.ts';
+import { listSpendLogPartitions } from '../storage/spend-log-partitions.ts';
 
 export type StoredSpendLog = {
   request_id: string;

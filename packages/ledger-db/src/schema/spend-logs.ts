@@ -4,7 +4,7 @@ import { date, integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle
 /**
  * One row per accepted request_id: the audit trail (absent with DISABLE_SPEND_LOGS). Partitioned by
  * range on "timestamp", one partition per UTC day (migration 0007; partitions are created ahead by
- * the writer's maintenance and on demand by the write path, see spend-log-partitions.ts), which
+ * the writer's maintenance and on demand by the write path, see storage/spend-log-partitions.ts), which
  * drizzle-kit cannot express: this file describes the columns only. It has no primary key: Postgres
  * cannot have a unique index on a partitioned table without the partition key, so the dedupe record
  * is `request_ids`, which the one write statement (writePreparedBatch) inserts into first; rows

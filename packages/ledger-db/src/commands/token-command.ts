@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { normalizeApiKey } from '@spend-ledger/contract';
 import { parseConfig } from '@spend-ledger/platform';
-import { createLedgerDb, type LedgerDb, poolOptions } from './client.ts';
-import { DatabaseEnvSchema } from './connection-settings.ts';
-import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from './queries/api-tokens.ts';
+import { createLedgerDb, type LedgerDb, poolOptions } from '../client.ts';
+import { DatabaseEnvSchema } from '../connection-settings.ts';
+import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from '../queries/api-tokens.ts';
 
 const USAGE = `usage: ledger token <create|list|revoke> ...
   token create (--admin | --team ID | --org ID | --key API_KEY) [--name TEXT] [--expires-in-days N]

@@ -1,5 +1,7 @@
 import type { SpendEvent } from '@spend-ledger/contract';
 import { type SQL, sql } from 'drizzle-orm';
+import type { LedgerDb } from '../client.ts';
+import { ensurePartitionsForDays, isMissingPartition } from '../storage/spend-log-partitions.ts';
 import {
   aggregateSpend,
   type DailyDelta,
@@ -8,9 +10,7 @@ import {
   type SpendMetrics,
   type TotalDelta,
 } from './aggregate.ts';
-import type { LedgerDb } from './client.ts';
 import { eventDigest } from './content-digest.ts';
-import { ensurePartitionsForDays, isMissingPartition } from './spend-log-partitions.ts';
 
 /**
  * An event that reused a request_id the ledger (or the same window) already holds with other

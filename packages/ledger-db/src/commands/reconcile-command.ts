@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '@spend-ledger/platform';
-import { archiveSettingsFromEnv, createArchiveStore } from './archive-store.ts';
-import { createLedgerDb, poolOptions } from './client.ts';
-import { DatabaseEnvSchema } from './connection-settings.ts';
+import { createLedgerDb, poolOptions } from '../client.ts';
+import { DatabaseEnvSchema } from '../connection-settings.ts';
+import { type ExpectedTotals, reconcileLedger } from '../reconcile.ts';
+import { archiveSettingsFromEnv, createArchiveStore } from '../storage/archive-store.ts';
 import { parseDayRange } from './day-range.ts';
-import { type ExpectedTotals, reconcileLedger } from './reconcile.ts';
 
 const USAGE = `usage: ledger reconcile [--from DAY --to DAY] [--expected FILE] [--json]
   Checks that per-request rows, daily aggregates and entity totals agree for every entity type,

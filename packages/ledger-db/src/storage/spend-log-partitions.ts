@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { LedgerDb } from './client.ts';
+import type { LedgerDb } from '../client.ts';
 
 /**
  * `spend_logs` has one partition per UTC day, named `spend_logs_YYYYMMDD`, covering
