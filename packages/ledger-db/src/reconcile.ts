@@ -1,14 +1,13 @@
 import { PROXY_ENTITY_ID } from '@spend-ledger/contract';
 import { type SQL, sql } from 'drizzle-orm';
 import type { LedgerDb } from './client.ts';
-import { METRIC_COLUMNS, metricList } from './queries/figures.ts';
+import { METRIC_COLUMNS, type Metric, metricList } from './queries/figures.ts';
 import { readManifest } from './storage/archive-format.ts';
 import type { ArchiveStore } from './storage/archive-store.ts';
 import { addDays, listSpendLogPartitions } from './storage/spend-log-partitions.ts';
 
 /** The additive metrics every check compares: the columns every aggregate table shares. */
-export const METRICS = METRIC_COLUMNS;
-export type Metric = (typeof METRICS)[number];
+const METRICS = METRIC_COLUMNS;
 export type MetricValues = Record<Metric, string>;
 
 export interface Difference {
