@@ -1,6 +1,7 @@
 import { PROXY_ENTITY_ID } from '@spend-ledger/contract';
 import { type SQL, sql } from 'drizzle-orm';
 import type { LedgerDb } from './client.ts';
+import type { SpendLogColumn } from './column-name.ts';
 import { METRIC_COLUMNS, type Metric, metricList } from './queries/figures.ts';
 import { readManifest } from './storage/archive-format.ts';
 import type { ArchiveStore } from './storage/archive-store.ts';
@@ -54,8 +55,17 @@ export interface ReconcileOptions {
 // Per-request rows expanded to one row per entity they are booked against: the same mapping as
 // write/aggregate.ts, written in SQL so the check does not trust the code it checks. The team_member id
 // escapes '%' and '/' in each part exactly as teamMemberId() does (packages/contract).
-const LOG_METRICS =
-  'day, spend, prompt_tokens, completion_tokens, cache_read_input_tokens, cache_creation_input_tokens, status';
+const LOG_METRICS = (
+  [
+    'day',
+    'spend',
+    'prompt_tokens',
+    'completion_tokens',
+    'cache_read_input_tokens',
+    'cache_creation_input_tokens',
+    'status',
+  ] as const satisfies readonly SpendLogColumn[]
+).join(', ');
 const escapedId = (column: string) => `replace(replace(${column}, '%', '%25'), '/', '%2F')`;
 // `logs` is the relation read: spend_logs, or its rows of a day range (literal bounds, so the
 // planner prunes partitions; each reference is pruned alike).

@@ -1,10 +1,9 @@
-import { type SQL, sql, type Table } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
+import type { ColumnName } from '../column-name.ts';
 import type { dailyRollup } from '../schema/daily-rollup.ts';
 import type { dailySpend } from '../schema/daily-spend.ts';
 import type { entityTotals } from '../schema/entity-totals.ts';
 
-/** The names of a Drizzle table's columns, as a type. */
-type ColumnName<T extends Table> = T['_']['columns'][keyof T['_']['columns']]['_']['name'];
 type AggregateColumn = ColumnName<typeof dailySpend> &
   ColumnName<typeof dailyRollup> &
   ColumnName<typeof entityTotals>;

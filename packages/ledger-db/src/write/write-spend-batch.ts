@@ -1,6 +1,7 @@
 import type { SpendEvent } from '@spend-ledger/contract';
 import { getTableName, type SQL, sql, type Table } from 'drizzle-orm';
 import type { LedgerDb } from '../client.ts';
+import type { ColumnName } from '../column-name.ts';
 import type { Metric } from '../queries/figures.ts';
 import {
   dailyRollup,
@@ -448,8 +449,6 @@ const jsonRows = (json: string, columns: string) =>
 
 /** A column of an aggregate table as the JSON rows carry it: [key, Postgres type]. */
 type JsonColumn = readonly [string, string];
-/** The names of a Drizzle table's columns, as a type: a misspelt or renamed column fails `tsc`. */
-type ColumnName<T extends Table> = T['_']['columns'][keyof T['_']['columns']]['_']['name'];
 
 /** The additive columns every aggregate table has (the one metric list, figures.ts), as JSON keys. */
 const METRIC_KEYS = {
