@@ -10,13 +10,15 @@ import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Workspace → its entry points (src/X.ts becomes dist/X.js). Add a new entry point here. */
+/**
+ * Workspace → its entry points: src/X.ts (or src/dir/X.ts) becomes dist/X.js. Add a new entry point here.
+ */
 export const ENTRY_POINTS = {
   'services/gateway': ['main'],
   'services/ledger-writer': ['main'],
   'services/query-api': ['main'],
   // Operator commands: `node packages/ledger-db/dist/cli.js` and the migration step.
-  'packages/ledger-db': ['cli', 'migrate-cli'],
+  'packages/ledger-db': ['commands/cli', 'migrate-cli'],
 };
 
 /** Bundles @spend-ledger/* and relative imports; leaves every other bare import to node_modules. */
@@ -34,7 +36,7 @@ async function buildWorkspace(workspace, entries) {
   await rm(outdir, { recursive: true, force: true });
   await build({
     absWorkingDir: ROOT,
-    entryPoints: entries.map((e) => path.join(workspace, 'src', `${e}.ts`)),
+    entryPoints: entries.map((e) => ({ in: path.join(workspace, 'src', `${e}.ts`), out: path.basename(e) })),
     outdir,
     bundle: true,
     platform: 'node',

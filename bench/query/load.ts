@@ -63,7 +63,7 @@ export async function loadLedger(sql: postgres.Sql, o: LoadOptions, log: (m: str
   await sql`vacuum analyze`;
 }
 
-// The write path's entity mapping and sums (aggregate.ts), in SQL, over everything at once.
+// The write path's entity mapping and sums (packages/ledger-db/src/write/aggregate.ts), in SQL, over everything at once.
 const BUILD_AGGREGATES = `
   create temporary view booked as
     select 'key' as entity_type, api_key as entity_id, l.* from spend_logs l

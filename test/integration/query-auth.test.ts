@@ -12,7 +12,7 @@ import { type QueryHarness, startQueryHarness } from './support/query-app.ts';
 type ErrorBody = { error: { code: string; message: string } };
 type Figures = { spend: string; api_requests: number };
 
-const CLI = fileURLToPath(new URL('../../packages/ledger-db/src/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../packages/ledger-db/src/commands/cli.ts', import.meta.url));
 const run = promisify(execFile);
 
 describe('query API tokens and scopes', () => {

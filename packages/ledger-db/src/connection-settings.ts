@@ -3,7 +3,7 @@ import { databaseUrl, fileContents, flag, optionalText, positiveInt } from '@spe
 import { z } from 'zod';
 import type { IamAuth } from './iam-token.ts';
 
-export const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
+const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
 
 /** Everything a service needs to open its pool; built from the environment by databaseEnv. */

@@ -1,14 +1,14 @@
 import { PROXY_ENTITY_ID } from '@spend-ledger/contract';
 import { type SQL, sql } from 'drizzle-orm';
-import { readManifest } from './archive-format.ts';
-import type { ArchiveStore } from './archive-store.ts';
 import type { LedgerDb } from './client.ts';
-import { METRIC_COLUMNS, metricList } from './queries/figures.ts';
-import { addDays, listSpendLogPartitions } from './spend-log-partitions.ts';
+import type { SpendLogColumn } from './column-name.ts';
+import { METRIC_COLUMNS, type Metric, metricList } from './queries/figures.ts';
+import { readManifest } from './storage/archive-format.ts';
+import type { ArchiveStore } from './storage/archive-store.ts';
+import { addDays, listSpendLogPartitions } from './storage/spend-log-partitions.ts';
 
 /** The additive metrics every check compares: the columns every aggregate table shares. */
-export const METRICS = METRIC_COLUMNS;
-export type Metric = (typeof METRICS)[number];
+const METRICS = METRIC_COLUMNS;
 export type MetricValues = Record<Metric, string>;
 
 export interface Difference {
@@ -53,10 +53,19 @@ export interface ReconcileOptions {
 }
 
 // Per-request rows expanded to one row per entity they are booked against: the same mapping as
-// aggregate.ts, written in SQL so the check does not trust the code it checks. The team_member id
+// write/aggregate.ts, written in SQL so the check does not trust the code it checks. The team_member id
 // escapes '%' and '/' in each part exactly as teamMemberId() does (packages/contract).
-const LOG_METRICS =
-  'day, spend, prompt_tokens, completion_tokens, cache_read_input_tokens, cache_creation_input_tokens, status';
+const LOG_METRICS = (
+  [
+    'day',
+    'spend',
+    'prompt_tokens',
+    'completion_tokens',
+    'cache_read_input_tokens',
+    'cache_creation_input_tokens',
+    'status',
+  ] as const satisfies readonly SpendLogColumn[]
+).join(', ');
 const escapedId = (column: string) => `replace(replace(${column}, '%', '%25'), '/', '%2F')`;
 // `logs` is the relation read: spend_logs, or its rows of a day range (literal bounds, so the
 // planner prunes partitions; each reference is pruned alike).
@@ -97,6 +106,11 @@ function rangeSql(from: string | undefined, to: string | undefined, skip: readon
   return { days: sql.raw(days), logs };
 }
 
+interface ArchivedDay {
+  day: string;
+  sums: Record<string, string>;
+}
+
 /**
  * Days in range that have aggregates but no partition (dropped by retention), split into those an
  * archive manifest proves and those nothing can. One roll-up row per day (the proxy's).
@@ -106,7 +120,7 @@ async function daysWithoutPartition(db: LedgerDb, options: ReconcileOptions) {
   const rows = await db.execute<{ day: string }>(sql`
     select day::text as day from daily_rollup where dimension = 'proxy' and ${days} order by day`);
   const partitions = new Set(await listSpendLogPartitions(db));
-  const archived: Array<{ day: string; sums: Record<string, string> }> = [];
+  const archived: ArchivedDay[] = [];
   const missing: string[] = [];
   for (const { day } of rows) {
     if (partitions.has(day)) continue;
@@ -162,11 +176,136 @@ function toDifferences(check: Difference['check'], rows: readonly Row[]): Differ
   return out;
 }
 
+type Reader = Pick<LedgerDb, 'execute'>;
+type Range = ReturnType<typeof rangeSql>;
+
+/** Per entity and day, summed per-request rows (`l`) against summed hourly aggregates (`r`). */
+const compareLogsVsDaily = (tx: Reader, range: Range) =>
+  tx.execute<Row>(sql`
+    with l as (${sumPerDay(logsByEntity(range.logs))}),
+    r as (
+      select entity_type, entity_id, day, ${sumMetrics} from daily_spend where ${range.days} group by 1, 2, 3)
+    select coalesce(l.entity_type, r.entity_type) as entity_type, coalesce(l.entity_id, r.entity_id) as entity_id,
+      coalesce(l.day, r.day)::text as day, ${metricsAsText('l')}, ${metricsAsText('r')}
+    from l full join r using (entity_type, entity_id, day)
+    where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
+
+/** Per dimension value and day, summed per-request rows against the report roll-up. */
+const compareLogsVsRollup = (tx: Reader, range: Range) =>
+  tx.execute<Row>(sql`
+    with l as (${sumPerDay(logsByDimension(range.logs))}),
+    r as (
+      select dimension as entity_type, value as entity_id, day, ${sql.raw(metricList())} from daily_rollup
+      where ${range.days})
+    select coalesce(l.entity_type, r.entity_type) as entity_type, coalesce(l.entity_id, r.entity_id) as entity_id,
+      coalesce(l.day, r.day)::text as day, ${metricsAsText('l')}, ${metricsAsText('r')}
+    from l full join r using (entity_type, entity_id, day)
+    where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
+
+/** Per entity, all-time hourly aggregates against the running totals. */
+const compareDailyVsTotals = (tx: Reader) =>
+  tx.execute<Row>(sql`
+    with l as (
+      select entity_type, entity_id, ${sumMetrics} from daily_spend group by 1, 2),
+    r as (select * from entity_totals)
+    select coalesce(l.entity_type, r.entity_type) as entity_type, coalesce(l.entity_id, r.entity_id) as entity_id,
+      ${metricsAsText('l')}, ${metricsAsText('r')}
+    from l full join r using (entity_type, entity_id)
+    where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
+
+/** How many rows each check covered, and the recorded request_id conflicts. */
+async function countCompared(tx: Reader, whole: Range, ranged: boolean) {
+  const counts = await tx.execute<{ daily: string; rollup: string; totals: string; conflicts: string }>(sql`
+    select (select count(*) from (select 1 from daily_spend where ${whole.days}
+              group by entity_type, entity_id, day) d)::text as daily,
+           (select count(*) from daily_rollup where ${whole.days})::text as rollup,
+           (select count(*) from entity_totals where ${sql.raw(ranged ? 'false' : 'true')})::text as totals,
+           (select count(*) from request_id_conflicts)::text as conflicts`);
+  const c = counts[0];
+  return {
+    daily: Number(c?.daily ?? 0),
+    rollup: Number(c?.rollup ?? 0),
+    totals: Number(c?.totals ?? 0),
+    conflicts: Number(c?.conflicts ?? 0),
+  };
+}
+
+const metricsAsPlainText = () => sql.raw(METRICS.map((m) => `${m}::text as ${m}`).join(', '));
+
+/** Archived days: the manifest's sums (`l`) against the day's proxy roll-up row (`r`). */
+async function compareArchivedDays(tx: Reader, archived: ArchivedDay[]): Promise<Difference[]> {
+  if (archived.length === 0) return [];
+  const proxy = await tx.execute<Row>(sql`
+    select day::text as day, ${metricsAsPlainText()} from daily_rollup
+    where dimension = 'proxy' and day = any(${`{${archived.map((a) => a.day).join(',')}}`}::date[])`);
+  const byDay = new Map(proxy.map((r) => [r.day, r]));
+  const differences: Difference[] = [];
+  for (const { day, sums } of archived) {
+    const pairs: Row = { entity_type: 'proxy', entity_id: PROXY_ENTITY_ID, day };
+    for (const metric of METRICS) {
+      pairs[`l_${metric}`] = sums[metric] ?? '0';
+      pairs[`r_${metric}`] = byDay.get(day)?.[metric] ?? '0';
+    }
+    differences.push(...toDifferences('archive-vs-rollup', [pairs]));
+  }
+  return differences;
+}
+
+/** The totals against `expected` (only the metrics it names), plus entities it does not name. */
+async function compareExpected(tx: Reader, expected: ExpectedTotals) {
+  const rows = await tx.execute<Row>(
+    sql`select entity_type, entity_id, ${metricsAsPlainText()} from entity_totals`,
+  );
+  const actual = new Map(rows.map((r) => [`${r.entity_type}\u0000${r.entity_id}`, r]));
+  const wanted = new Set<string>();
+  const differences: Difference[] = [];
+  for (const [entityType, entities] of Object.entries(expected)) {
+    for (const [entityId, metrics] of Object.entries(entities)) {
+      const key = `${entityType}\u0000${entityId}`;
+      wanted.add(key);
+      const row = actual.get(key);
+      const pairs: Row = { entity_type: entityType, entity_id: entityId };
+      for (const metric of METRICS) {
+        if (metrics[metric] === undefined) continue;
+        pairs[`l_${metric}`] = metrics[metric] ?? '0';
+        pairs[`r_${metric}`] = row?.[metric] ?? '0';
+      }
+      differences.push(
+        ...toDifferences('expected-vs-totals', [pairs]).filter((d) => metrics[d.metric] !== undefined),
+      );
+    }
+  }
+  differences.push(...unexpectedEntities(actual, wanted, expected));
+  return { compared: wanted.size, differences };
+}
+
+/** Entities the ledger has, of a type the expectation covers, that it does not name. */
+function unexpectedEntities(
+  actual: Map<string, Row>,
+  wanted: Set<string>,
+  expected: ExpectedTotals,
+): Difference[] {
+  const out: Difference[] = [];
+  for (const [key, row] of actual) {
+    const type = row.entity_type ?? '';
+    if (wanted.has(key) || !Object.hasOwn(expected, type)) continue;
+    out.push({
+      check: 'expected-vs-totals',
+      entityType: type,
+      entityId: row.entity_id ?? '',
+      metric: 'api_requests',
+      left: '0',
+      right: row.api_requests ?? '0',
+    });
+  }
+  return out;
+}
+
 /**
  * Checks that, for every entity type, the per-request rows, the hourly-grain daily aggregates, the
  * daily report roll-up (entities, model, provider) and the entity totals agree exactly (per entity
- * and day, then per entity), and optionally that the totals equal `expected`. Read-only; runs in one repeatable-read snapshot so a writer busy meanwhile cannot
- * produce a false difference.
+ * and day, then per entity), and optionally that the totals equal `expected`. Read-only; runs in one
+ * repeatable-read snapshot so a writer busy meanwhile cannot produce a false difference.
  *
  * With `from`/`to` it reads only those days (the totals check, which is all-time, is skipped). Days
  * whose partition was dropped are proved from their archive manifest (rows and sums against the
@@ -184,121 +323,34 @@ export async function reconcileLedger(
   const whole = rangeSql(options.from, options.to, []);
   return db.transaction(
     async (tx) => {
-      const logsVsDaily = !spendLogs
-        ? []
-        : await tx.execute<Row>(sql`
-        with l as (${sumPerDay(logsByEntity(range.logs))}),
-        r as (
-          select entity_type, entity_id, day, ${sumMetrics} from daily_spend where ${range.days} group by 1, 2, 3)
-        select coalesce(l.entity_type, r.entity_type) as entity_type, coalesce(l.entity_id, r.entity_id) as entity_id,
-          coalesce(l.day, r.day)::text as day, ${metricsAsText('l')}, ${metricsAsText('r')}
-        from l full join r using (entity_type, entity_id, day)
-        where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
+      const logsVsDaily = spendLogs ? await compareLogsVsDaily(tx, range) : [];
       options.onCheck?.('logs-vs-daily', 1, 4);
-      const logsVsRollup = !spendLogs
-        ? []
-        : await tx.execute<Row>(sql`
-        with l as (${sumPerDay(logsByDimension(range.logs))}),
-        r as (
-          select dimension as entity_type, value as entity_id, day, ${sql.raw(metricList())} from daily_rollup
-          where ${range.days})
-        select coalesce(l.entity_type, r.entity_type) as entity_type, coalesce(l.entity_id, r.entity_id) as entity_id,
-          coalesce(l.day, r.day)::text as day, ${metricsAsText('l')}, ${metricsAsText('r')}
-        from l full join r using (entity_type, entity_id, day)
-        where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
+      const logsVsRollup = spendLogs ? await compareLogsVsRollup(tx, range) : [];
       options.onCheck?.('logs-vs-rollup', 2, 4);
-      const dailyVsTotals = ranged
-        ? []
-        : await tx.execute<Row>(sql`
-        with l as (
-          select entity_type, entity_id, ${sumMetrics} from daily_spend group by 1, 2),
-        r as (select * from entity_totals)
-        select coalesce(l.entity_type, r.entity_type) as entity_type, coalesce(l.entity_id, r.entity_id) as entity_id,
-          ${metricsAsText('l')}, ${metricsAsText('r')}
-        from l full join r using (entity_type, entity_id)
-        where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
+      const dailyVsTotals = ranged ? [] : await compareDailyVsTotals(tx);
       options.onCheck?.('daily-vs-totals', 3, 4);
-      const counts = await tx.execute<{
-        daily: string;
-        rollup: string;
-        totals: string;
-        conflicts: string;
-      }>(sql`
-        select (select count(*) from (select 1 from daily_spend where ${whole.days}
-                  group by entity_type, entity_id, day) d)::text as daily,
-               (select count(*) from daily_rollup where ${whole.days})::text as rollup,
-               (select count(*) from entity_totals where ${sql.raw(ranged ? 'false' : 'true')})::text as totals,
-               (select count(*) from request_id_conflicts)::text as conflicts`);
-      const differences = [
-        ...toDifferences('logs-vs-daily', logsVsDaily),
-        ...toDifferences('logs-vs-rollup', logsVsRollup),
-        ...toDifferences('daily-vs-totals', dailyVsTotals),
-      ];
-      if (gone.archived.length > 0) {
-        options.onCheck?.(`${gone.archived.length} archived days`, 4, 4);
-        const proxy = await tx.execute<Row>(sql`
-          select day::text as day, ${sql.raw(METRICS.map((m) => `${m}::text as ${m}`).join(', '))} from daily_rollup
-          where dimension = 'proxy' and day = any(${`{${gone.archived.map((a) => a.day).join(',')}}`}::date[])`);
-        const byDay = new Map(proxy.map((r) => [r.day, r]));
-        for (const { day, sums } of gone.archived) {
-          const pairs: Row = { entity_type: 'proxy', entity_id: PROXY_ENTITY_ID, day };
-          for (const metric of METRICS) {
-            pairs[`l_${metric}`] = sums[metric] ?? '0';
-            pairs[`r_${metric}`] = byDay.get(day)?.[metric] ?? '0';
-          }
-          differences.push(...toDifferences('archive-vs-rollup', [pairs]));
-        }
-      }
-      let expectedCompared = 0;
-      if (expected) {
-        const rows = await tx.execute<Row>(
-          sql`select entity_type, entity_id, ${sql.raw(METRICS.map((m) => `${m}::text as ${m}`).join(', '))} from entity_totals`,
-        );
-        const actual = new Map(rows.map((r) => [`${r.entity_type}\u0000${r.entity_id}`, r]));
-        const wanted = new Set<string>();
-        for (const [entityType, entities] of Object.entries(expected)) {
-          for (const [entityId, metrics] of Object.entries(entities)) {
-            const key = `${entityType}\u0000${entityId}`;
-            wanted.add(key);
-            expectedCompared += 1;
-            const row = actual.get(key);
-            const pairs: Row = { entity_type: entityType, entity_id: entityId };
-            for (const metric of METRICS) {
-              if (metrics[metric] === undefined) continue;
-              pairs[`l_${metric}`] = metrics[metric] ?? '0';
-              pairs[`r_${metric}`] = row?.[metric] ?? '0';
-            }
-            differences.push(
-              ...toDifferences('expected-vs-totals', [pairs]).filter((d) => metrics[d.metric] !== undefined),
-            );
-          }
-        }
-        // Entities the ledger has, of a type the expectation covers, that it does not name.
-        for (const [key, row] of actual) {
-          const type = row.entity_type ?? '';
-          if (wanted.has(key) || !Object.hasOwn(expected, type)) continue;
-          differences.push({
-            check: 'expected-vs-totals',
-            entityType: type,
-            entityId: row.entity_id ?? '',
-            metric: 'api_requests',
-            left: '0',
-            right: row.api_requests ?? '0',
-          });
-        }
-      }
+      const counts = await countCompared(tx, whole, ranged);
+      if (gone.archived.length > 0) options.onCheck?.(`${gone.archived.length} archived days`, 4, 4);
+      const archivedDiffs = await compareArchivedDays(tx, gone.archived);
+      const vsExpected = expected ? await compareExpected(tx, expected) : { compared: 0, differences: [] };
       return {
         compared: {
-          'logs-vs-daily': Number(counts[0]?.daily ?? 0),
-          'logs-vs-rollup': Number(counts[0]?.rollup ?? 0),
-          'daily-vs-totals': Number(counts[0]?.totals ?? 0),
-          'expected-vs-totals': expectedCompared,
+          'logs-vs-daily': counts.daily,
+          'logs-vs-rollup': counts.rollup,
+          'daily-vs-totals': counts.totals,
+          'expected-vs-totals': vsExpected.compared,
           'archive-vs-rollup': gone.archived.length,
         },
         archivedDays: gone.archived.map((a) => a.day),
         daysWithoutRows: gone.missing,
-        differences,
-        requestIdConflicts: Number(counts[0]?.conflicts ?? 0),
+        differences: [
+          ...toDifferences('logs-vs-daily', logsVsDaily),
+          ...toDifferences('logs-vs-rollup', logsVsRollup),
+          ...toDifferences('daily-vs-totals', dailyVsTotals),
+          ...archivedDiffs,
+          ...vsExpected.differences,
+        ],
+        requestIdConflicts: counts.conflicts,
       };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },

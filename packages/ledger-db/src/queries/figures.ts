@@ -1,18 +1,18 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { ColumnName } from '../column-name.ts';
+import type { dailyRollup } from '../schema/daily-rollup.ts';
+import type { dailySpend } from '../schema/daily-spend.ts';
+import type { entityTotals } from '../schema/entity-totals.ts';
 
-/** Metrics as the query API returns them: spend an exact decimal string, counts as numbers. */
-export interface SpendFigures {
-  spend: string;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cache_read_input_tokens: number;
-  cache_creation_input_tokens: number;
-  api_requests: number;
-  successful_requests: number;
-  failed_requests: number;
-}
+type AggregateColumn = ColumnName<typeof dailySpend> &
+  ColumnName<typeof dailyRollup> &
+  ColumnName<typeof entityTotals>;
 
-/** The additive metric columns every aggregate table and every booked-row query shares. */
+/**
+ * THE metric list: the additive metric columns every aggregate table and every booked-row query
+ * shares (the write path, the reads, reconcile and the archive sums use it). Checked against the
+ * Drizzle tables: a metric renamed or dropped in the schema fails `tsc` here.
+ */
 export const METRIC_COLUMNS = [
   'spend',
   'prompt_tokens',
@@ -22,10 +22,17 @@ export const METRIC_COLUMNS = [
   'api_requests',
   'successful_requests',
   'failed_requests',
-] as const;
+] as const satisfies readonly AggregateColumn[];
+export type Metric = (typeof METRIC_COLUMNS)[number];
+
+/**
+ * Metrics as the query API returns them: spend an exact decimal string, counts as numbers. One
+ * property per metric of the list, so toFigures and ZERO_FIGURES fail `tsc` when it changes.
+ */
+export type SpendFigures = { spend: string } & Record<Exclude<Metric, 'spend'>, number>;
 
 /** Figures as Postgres returns them: every sum as text, so nothing is rounded on the way. */
-export type RawFigures = Record<(typeof METRIC_COLUMNS)[number], string>;
+export type RawFigures = Record<Metric, string>;
 
 /** Token and request counts stay far below 2^53 for any realistic range; spend stays a string. */
 export const toFigures = (r: RawFigures): SpendFigures => ({

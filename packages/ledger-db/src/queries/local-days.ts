@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { LedgerDb } from '../client.ts';
-import { metricList } from './figures.ts';
+import type { SpendLogColumn } from '../column-name.ts';
+import { METRIC_COLUMNS, type Metric, metricList } from './figures.ts';
 import { type AggregateSelector, dailySpendWhere, spendLogsWhere } from './selector.ts';
 
 /** Local calendar days [from, to] (inclusive, YYYY-MM-DD) in an IANA time zone. */
@@ -65,14 +66,26 @@ export function bookedRows(s: AggregateSelector, days: LocalDays): SQL {
     where c.local_day <> c.last_day and c.last_day >= ${from} and c.local_day <= ${to}`;
 }
 
+/** A spend_logs column of alias l, by a name `tsc` checks against the schema. */
+const l = (column: SpendLogColumn) => `l.${column}`;
+
+/** Each metric of one spend_logs row (alias l), in SQL: the figures of a single event. */
+const ROW_FIGURE: Record<Metric, string> = {
+  spend: `${l('spend')}`,
+  prompt_tokens: `${l('prompt_tokens')}::bigint`,
+  completion_tokens: `${l('completion_tokens')}::bigint`,
+  cache_read_input_tokens: `${l('cache_read_input_tokens')}::bigint`,
+  cache_creation_input_tokens: `${l('cache_creation_input_tokens')}::bigint`,
+  api_requests: '1::bigint',
+  successful_requests: `(${l('status')} = 'success')::int::bigint`,
+  failed_requests: `(${l('status')} <> 'success')::int::bigint`,
+};
+
 /**
  * One spend_logs row (alias l) as the metric columns of an aggregate row, in METRIC_COLUMNS order:
  * a single event's figures.
  */
-export const LOG_FIGURES = sql.raw(`l.spend, l.prompt_tokens::bigint as prompt_tokens,
-  l.completion_tokens::bigint as completion_tokens, l.cache_read_input_tokens::bigint as cache_read_input_tokens,
-  l.cache_creation_input_tokens::bigint as cache_creation_input_tokens, 1::bigint as api_requests,
-  (l.status = 'success')::int::bigint as successful_requests, (l.status <> 'success')::int::bigint as failed_requests`);
+export const LOG_FIGURES = sql.raw(METRIC_COLUMNS.map((m) => `${ROW_FIGURE[m]} as ${m}`).join(', '));
 
 /** Throws Postgres' "time zone not recognized" (22023) now, before a streamed response has started. */
 export async function assertTimeZoneKnown(db: LedgerDb, timeZone: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { type EntityType, PROXY_ENTITY_ID, teamMemberId } from '@spend-ledger/contract';
 import { type SQL, sql } from 'drizzle-orm';
-import type { RollupDimension } from '../aggregate.ts';
 import type { LedgerDb } from '../client.ts';
+import type { RollupDimension } from '../write/aggregate.ts';
 import {
   METRIC_COLUMNS,
   metricList,

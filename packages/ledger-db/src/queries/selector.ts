@@ -1,5 +1,6 @@
 import { type EntityType, PROXY_ENTITY_ID, parseTeamMemberId } from '@spend-ledger/contract';
 import { type SQL, sql } from 'drizzle-orm';
+import type { SpendLogColumn } from '../column-name.ts';
 
 export interface EntityRef {
   entityType: EntityType;
@@ -31,7 +32,7 @@ export function dailySpendWhere(s: AggregateSelector): SQL {
 }
 
 /** The spend_logs column holding an entity type's id; tags, team members and the proxy differ. */
-const LOG_COLUMN: Record<Exclude<EntityType, 'tag' | 'team_member' | 'proxy'>, string> = {
+const LOG_COLUMN: Record<Exclude<EntityType, 'tag' | 'team_member' | 'proxy'>, SpendLogColumn> = {
   key: 'api_key',
   user: 'user_id',
   end_user: 'end_user_id',

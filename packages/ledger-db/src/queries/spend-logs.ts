@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { LedgerDb } from '../client.ts';
-import { listSpendLogPartitions } from '../spend-log-partitions.ts';
+import type { SpendLogColumn } from '../column-name.ts';
+import { listSpendLogPartitions } from '../storage/spend-log-partitions.ts';
 
 export type StoredSpendLog = {
   request_id: string;
@@ -28,9 +29,42 @@ export type StoredSpendLog = {
 
 const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-const logColumns = sql.raw(`request_id, ${iso('"timestamp"')} as "timestamp", ${iso('end_time')} as end_time,
-  api_key, user_id, team_id, org_id, end_user_id, tags, model, model_group, provider, prompt_tokens,
-  completion_tokens, cache_read_input_tokens, cache_creation_input_tokens, spend::text as spend, spend_source, status, metadata, ${iso('ingested_at')} as ingested_at`);
+/** What a stored event shows, in this order; timestamps as ISO 8601 UTC, spend exact as text. */
+const LOG_COLUMNS = [
+  'request_id',
+  'timestamp',
+  'end_time',
+  'api_key',
+  'user_id',
+  'team_id',
+  'org_id',
+  'end_user_id',
+  'tags',
+  'model',
+  'model_group',
+  'provider',
+  'prompt_tokens',
+  'completion_tokens',
+  'cache_read_input_tokens',
+  'cache_creation_input_tokens',
+  'spend',
+  'spend_source',
+  'status',
+  'metadata',
+  'ingested_at',
+] as const satisfies readonly (SpendLogColumn & keyof StoredSpendLog)[];
+const AS_TEXT: Partial<Record<SpendLogColumn, (quoted: string) => string>> = {
+  timestamp: iso,
+  end_time: iso,
+  ingested_at: iso,
+  spend: (c) => `${c}::text`,
+};
+const logColumns = sql.raw(
+  LOG_COLUMNS.map((c) => {
+    const asText = AS_TEXT[c];
+    return asText ? `${asText(`"${c}"`)} as "${c}"` : `"${c}"`;
+  }).join(', '),
+);
 
 /**
  * The stored event for one request_id, or null (unknown, or its day archived). Timestamps as ISO

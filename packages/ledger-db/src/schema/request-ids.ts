@@ -18,7 +18,7 @@ export const requestIds = pgTable(
      */
     timestamp: timestamp('timestamp', { withTimezone: true, mode: 'string' }).notNull(),
     /**
-     * The first 16 bytes of the SHA-256 of the event's canonical content (content-digest.ts): a later
+     * The first 16 bytes of the SHA-256 of the event's canonical content (write/content-digest.ts): a later
      * event with this request_id and another digest is a conflict, recorded in request_id_conflicts.
      * NULL for events written before migration 0005 (their content cannot be compared).
      */

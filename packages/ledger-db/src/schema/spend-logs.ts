@@ -2,11 +2,13 @@ import { sql } from 'drizzle-orm';
 import { date, integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
- * One row per accepted request_id: the audit trail. Partitioned by range on "timestamp", one
- * partition per UTC day (migration 0007; partitions are created by the writer, see
- * spend-log-partitions.ts), which drizzle-kit cannot express: this file describes the columns only.
- * It has no primary key: Postgres cannot have a unique index on a partitioned table without the
- * partition key, so the dedupe record is `request_ids`, inserted by the same statement first.
+ * One row per accepted request_id: the audit trail (absent with DISABLE_SPEND_LOGS). Partitioned by
+ * range on "timestamp", one partition per UTC day (migration 0007; partitions are created ahead by
+ * the writer's maintenance and on demand by the write path, see storage/spend-log-partitions.ts), which
+ * drizzle-kit cannot express: this file describes the columns only. It has no primary key: Postgres
+ * cannot have a unique index on a partitioned table without the partition key, so the dedupe record
+ * is `request_ids`, which the one write statement (writePreparedBatch) inserts into first; rows
+ * land here only when every id of the window was new.
  */
 export const spendLogs = pgTable('spend_logs', {
   requestId: text('request_id').notNull(),
@@ -14,7 +16,8 @@ export const spendLogs = pgTable('spend_logs', {
   /**
    * UTC day of `timestamp`: the day the spend is booked on, and the day of the partition holding
    * the row. Not indexed: every index costs the writer once per event, and time ranges use
-   * partition pruning on "timestamp" and the ("timestamp", request_id) index of migration 0002.
+   * partition pruning on "timestamp" and the ("timestamp", request_id) index of migration 0002
+   * (partitioned by 0007).
    */
   day: date('day', { mode: 'string' }).notNull(),
   endTime: timestamp('end_time', { withTimezone: true, mode: 'string' }),

@@ -1,5 +1,17 @@
 import type { SpendEvent } from '@spend-ledger/contract';
-import { type SQL, sql } from 'drizzle-orm';
+import { getTableName, type SQL, sql, type Table } from 'drizzle-orm';
+import type { LedgerDb } from '../client.ts';
+import type { ColumnName } from '../column-name.ts';
+import type { Metric } from '../queries/figures.ts';
+import {
+  dailyRollup,
+  dailySpend,
+  entityTotals,
+  requestIdConflicts,
+  requestIds,
+  spendLogs,
+} from '../schema/index.ts';
+import { ensurePartitionsForDays, isMissingPartition } from '../storage/spend-log-partitions.ts';
 import {
   aggregateSpend,
   type DailyDelta,
@@ -8,9 +20,7 @@ import {
   type SpendMetrics,
   type TotalDelta,
 } from './aggregate.ts';
-import type { LedgerDb } from './client.ts';
 import { eventDigest } from './content-digest.ts';
-import { ensurePartitionsForDays, isMissingPartition } from './spend-log-partitions.ts';
 
 /**
  * An event that reused a request_id the ledger (or the same window) already holds with other
@@ -45,8 +55,8 @@ export interface WriteSpendResult {
 /**
  * A batch made ready for the database without touching it: deduplicated, sorted, aggregated and
  * encoded on the assumption that every event is new (almost always true: duplicates come from
- * client retries and redeliveries). The CPU work happens outside the transaction, so a writer can
- * prepare the next window while Postgres writes this one, and no transaction waits on JavaScript.
+ * client retries and redeliveries). The CPU work happens before the one write statement, so a writer
+ * can prepare the next window while Postgres writes this one, and no statement waits on JavaScript.
  */
 export interface PreparedSpendBatch {
   received: number;
@@ -106,7 +116,7 @@ export function prepareSpendBatch(
 }
 
 /** A conflict record for `event`, which lost to an event with digest `keptDigest`. */
-export const conflictOf = (event: SpendEvent, keptDigest: string | null): RequestIdConflict => ({
+const conflictOf = (event: SpendEvent, keptDigest: string | null): RequestIdConflict => ({
   requestId: event.request_id,
   digest: eventDigest(event),
   keptDigest,
@@ -261,40 +271,95 @@ async function knownRequestIds(
 
 /**
  * The JSON rows use one- and two-letter keys: the keys were over half of every payload, which
- * Postgres parses and the writer encodes, holds and sends once per window. The recordset
- * definitions below map them back to columns by position; they must match the encoders.
+ * Postgres parses and the writer encodes, holds and sends once per window. Each table below is the
+ * one mapping of (column, JSON key, recordset type); the insert column lists, the recordset
+ * definitions and the select lists are all generated from it, the column names read from the
+ * Drizzle tables, so a renamed column fails `tsc` (and write-statement.test.ts), not a write.
  */
-const logRow = (e: SpendEvent) => ({
-  r: e.request_id,
-  ts: e.timestamp,
-  et: e.end_time,
-  k: e.api_key,
-  u: e.user_id,
-  tm: e.team_id,
-  o: e.org_id,
-  eu: e.end_user_id,
-  tg: e.tags,
-  m: e.model,
-  mg: e.model_group,
-  p: e.provider,
-  pt: e.prompt_tokens,
-  ct: e.completion_tokens,
-  cr: e.cache_read_input_tokens,
-  cc: e.cache_creation_input_tokens,
-  s: e.spend,
-  ss: e.spend_source,
-  st: e.status,
-  md: e.metadata,
-  dg: eventDigest(e),
-});
+const LOG_FIELDS = [
+  { column: spendLogs.requestId.name, key: 'r', type: 'text' },
+  { column: spendLogs.timestamp.name, key: 'ts', type: 'timestamptz' },
+  { column: spendLogs.day.name, select: "(ts at time zone 'UTC')::date" },
+  { column: spendLogs.endTime.name, key: 'et', type: 'timestamptz' },
+  { column: spendLogs.apiKey.name, key: 'k', type: 'text' },
+  { column: spendLogs.userId.name, key: 'u', type: 'text' },
+  { column: spendLogs.teamId.name, key: 'tm', type: 'text' },
+  { column: spendLogs.orgId.name, key: 'o', type: 'text' },
+  { column: spendLogs.endUserId.name, key: 'eu', type: 'text' },
+  { column: spendLogs.tags.name, key: 'tg', type: 'text[]', select: "coalesce(tg, '{}')" },
+  { column: spendLogs.model.name, key: 'm', type: 'text' },
+  { column: spendLogs.modelGroup.name, key: 'mg', type: 'text' },
+  { column: spendLogs.provider.name, key: 'p', type: 'text' },
+  { column: spendLogs.promptTokens.name, key: 'pt', type: 'integer' },
+  { column: spendLogs.completionTokens.name, key: 'ct', type: 'integer' },
+  { column: spendLogs.cacheReadInputTokens.name, key: 'cr', type: 'integer' },
+  { column: spendLogs.cacheCreationInputTokens.name, key: 'cc', type: 'integer' },
+  { column: spendLogs.spend.name, key: 's', type: 'numeric' },
+  { column: spendLogs.spendSource.name, key: 'ss', type: 'text' },
+  { column: spendLogs.status.name, key: 'st', type: 'text' },
+  { column: spendLogs.metadata.name, key: 'md', type: 'jsonb' },
+] as const satisfies readonly Field[];
+/** The event's digest travels with every row; it goes to request_ids, not spend_logs. */
+const DIGEST_FIELD = { column: requestIds.contentDigest.name, key: 'dg', type: 'text' } as const;
+/** What request_ids keeps of each row (always written, also under DISABLE_SPEND_LOGS). */
+const ID_FIELDS = [
+  { column: requestIds.requestId.name, key: 'r', type: 'text' },
+  { column: requestIds.timestamp.name, key: 'ts', type: 'timestamptz' },
+  { ...DIGEST_FIELD, select: "decode(dg, 'hex')" },
+] as const satisfies readonly Field[];
+const CONFLICT_FIELDS = [
+  { column: requestIdConflicts.requestId.name, key: 'r', type: 'text' },
+  { column: requestIdConflicts.contentDigest.name, key: 'dg', type: 'text', select: "decode(dg, 'hex')" },
+  { column: requestIdConflicts.keptDigest.name, key: 'kd', type: 'text', select: "decode(kd, 'hex')" },
+  { column: requestIdConflicts.apiKey.name, key: 'k', type: 'text' },
+  { column: requestIdConflicts.eventTimestamp.name, key: 'ts', type: 'timestamptz' },
+] as const satisfies readonly Field[];
+
+type JsonKey<F extends readonly Field[]> = Extract<F[number], { key: string }>['key'];
+
+const logRow = (e: SpendEvent) =>
+  ({
+    r: e.request_id,
+    ts: e.timestamp,
+    et: e.end_time,
+    k: e.api_key,
+    u: e.user_id,
+    tm: e.team_id,
+    o: e.org_id,
+    eu: e.end_user_id,
+    tg: e.tags,
+    m: e.model,
+    mg: e.model_group,
+    p: e.provider,
+    pt: e.prompt_tokens,
+    ct: e.completion_tokens,
+    cr: e.cache_read_input_tokens,
+    cc: e.cache_creation_input_tokens,
+    s: e.spend,
+    ss: e.spend_source,
+    st: e.status,
+    md: e.metadata,
+    dg: eventDigest(e),
+  }) satisfies Record<JsonKey<typeof LOG_FIELDS> | 'dg', unknown>;
 /** What request_ids keeps, for DISABLE_SPEND_LOGS; same keys as logRow. */
-const idRow = (e: SpendEvent) => ({ r: e.request_id, ts: e.timestamp, dg: eventDigest(e) });
+const idRow = (e: SpendEvent) =>
+  ({ r: e.request_id, ts: e.timestamp, dg: eventDigest(e) }) satisfies Record<
+    JsonKey<typeof ID_FIELDS>,
+    unknown
+  >;
+const conflictRow = (c: RequestIdConflict) =>
+  ({ r: c.requestId, dg: c.digest, kd: c.keptDigest, k: c.apiKey, ts: c.timestamp }) satisfies Record<
+    JsonKey<typeof CONFLICT_FIELDS>,
+    unknown
+  >;
 /** The UTC day of an event (its partition): the contract's timestamps are RFC 3339 with a zone. */
 const utcDayOf = (e: SpendEvent): string => new Date(e.timestamp).toISOString().slice(0, 10);
-const ID_COLUMNS = 'r text, ts timestamptz, dg text';
-const LOG_COLUMNS =
-  'r text, ts timestamptz, et timestamptz, k text, u text, tm text, o text, eu text, tg text[], m text, mg text, p text, pt integer, ct integer, cr integer, cc integer, s numeric, ss text, st text, md jsonb, dg text';
-const CONFLICT_COLUMNS = 'r text, dg text, kd text, k text, ts timestamptz';
+const ID_COLUMNS = recordsetOf(ID_FIELDS);
+const LOG_COLUMNS = recordsetOf([...LOG_FIELDS, DIGEST_FIELD]);
+const CONFLICT_COLUMNS = recordsetOf(CONFLICT_FIELDS);
+/** `insert into request_ids (<columns>) select <values>`, built once. */
+const INSERT_IDS = `insert into ${getTableName(requestIds)} (${columnsOf(ID_FIELDS)})
+      select ${selectOf(ID_FIELDS)} from src`;
 
 /**
  * The whole write as one statement. The dedupe record (request_ids) is inserted first; the
@@ -309,10 +374,9 @@ export function writeStatement(batch: PreparedSpendBatch, conflicts: readonly Re
   return sql`
     with src as (select * from ${jsonRows(batch.logs, batch.spendLogs ? LOG_COLUMNS : ID_COLUMNS)}),
     ids as (
-      insert into request_ids (request_id, "timestamp", content_digest)
-      select r, ts, decode(dg, 'hex') from src
+      ${sql.raw(INSERT_IDS)}
       order by ordinality
-      on conflict (request_id) do nothing
+      on conflict (${sql.raw(quoted(requestIds.requestId.name))}) do nothing
       returning 1
     ),
     fresh as (select count(*) as n from ids),
@@ -330,27 +394,49 @@ export function writeStatement(batch: PreparedSpendBatch, conflicts: readonly Re
  * anyway). No conflict clause: request_ids is the uniqueness; spend_logs is partitioned by day.
  */
 const insertSpendLogs = (allNew: SQL) => sql`inserted as (
-      insert into spend_logs (request_id, "timestamp", day, end_time, api_key, user_id, team_id, org_id,
-        end_user_id, tags, model, model_group, provider, prompt_tokens, completion_tokens, cache_read_input_tokens,
-        cache_creation_input_tokens, spend, spend_source, status, metadata)
-      select r, ts, (ts at time zone 'UTC')::date, et, k, u, tm, o, eu, coalesce(tg, '{}'), m, mg, p, pt, ct, cr, cc,
-        s, ss, st, md
+      ${sql.raw(INSERT_LOGS)}
       from src
       where ${allNew}
       order by ordinality
     ),`;
+const INSERT_LOGS = `insert into ${getTableName(spendLogs)} (${columnsOf(LOG_FIELDS)})
+      select ${selectOf(LOG_FIELDS)}`;
 
 /** Records conflicts, once per (request_id, digest): a redelivered window adds nothing. */
 function insertConflicts(conflicts: readonly RequestIdConflict[]): SQL {
   if (conflicts.length === 0) return sql`select 1 where false`;
-  const json = JSON.stringify(
-    conflicts.map((c) => ({ r: c.requestId, dg: c.digest, kd: c.keptDigest, k: c.apiKey, ts: c.timestamp })),
-  );
-  return sql`insert into request_id_conflicts (request_id, content_digest, kept_digest, api_key, event_timestamp)
-    select r, decode(dg, 'hex'), decode(kd, 'hex'), k, ts from ${jsonRows(json, CONFLICT_COLUMNS)}
+  const json = JSON.stringify(conflicts.map(conflictRow));
+  return sql`${sql.raw(INSERT_CONFLICTS)} from ${jsonRows(json, CONFLICT_COLUMNS)}
     order by ordinality
     on conflict do nothing
     returning 1`;
+}
+
+const INSERT_CONFLICTS = `insert into ${getTableName(requestIdConflicts)} (${columnsOf(CONFLICT_FIELDS)})
+    select ${selectOf(CONFLICT_FIELDS)}`;
+
+/**
+ * One column of a table written from JSON rows: its name (from the Drizzle table), the JSON key
+ * and recordset type it is read from, and the select expression when it is not the key itself.
+ */
+interface Field {
+  column: string;
+  key?: string;
+  type?: string;
+  select?: string;
+}
+/** Column names are quoted: some are key words ("timestamp"). */
+function quoted(column: string): string {
+  return `"${column}"`;
+}
+function columnsOf(fields: readonly Field[]): string {
+  return fields.map((f) => quoted(f.column)).join(', ');
+}
+function selectOf(fields: readonly Field[]): string {
+  return fields.map((f) => f.select ?? f.key).join(', ');
+}
+function recordsetOf(fields: readonly Field[]): string {
+  return fields.flatMap((f) => (f.key ? [`${f.key} ${f.type}`] : [])).join(', ');
 }
 
 /**
@@ -361,11 +447,11 @@ function insertConflicts(conflicts: readonly RequestIdConflict[]): SQL {
 const jsonRows = (json: string, columns: string) =>
   sql`rows from (json_to_recordset(${json}::json) as (${sql.raw(columns)})) with ordinality`;
 
-/** Columns of an aggregate table: name → [key in the JSON rows, Postgres type]. */
-type Columns = Record<string, readonly [string, string]>;
+/** A column of an aggregate table as the JSON rows carry it: [key, Postgres type]. */
+type JsonColumn = readonly [string, string];
 
-/** The additive columns every aggregate table has. */
-const METRIC_COLUMNS: Columns = {
+/** The additive columns every aggregate table has (the one metric list, figures.ts), as JSON keys. */
+const METRIC_KEYS = {
   prompt_tokens: ['pt', 'bigint'],
   completion_tokens: ['ct', 'bigint'],
   cache_read_input_tokens: ['cr', 'bigint'],
@@ -374,12 +460,13 @@ const METRIC_COLUMNS: Columns = {
   api_requests: ['n', 'bigint'],
   successful_requests: ['ok', 'bigint'],
   failed_requests: ['ko', 'bigint'],
-};
+} as const satisfies Record<Metric, JsonColumn>;
+type MetricKey = (typeof METRIC_KEYS)[Metric][0];
 
 /**
  * An aggregate table's upsert, its SQL text built once at start-up: the conflict-key columns, then
- * the metric columns, each read from its JSON key. Table and column names are constants of this
- * module, never input.
+ * the metric columns, each read from its JSON key. Table and column names come from the Drizzle
+ * tables, never from input.
  */
 interface AggregateTable {
   /** `insert into <table> as cur (<columns>) select <json keys>`. */
@@ -390,19 +477,22 @@ interface AggregateTable {
   onConflict: string;
 }
 
-function aggregateTable(name: string, keys: Columns): AggregateTable {
-  const columns = Object.entries({ ...keys, ...METRIC_COLUMNS });
-  const additions = Object.keys(METRIC_COLUMNS)
+function aggregateTable<T extends Table>(
+  table: T,
+  keys: Partial<Record<ColumnName<T>, JsonColumn>>,
+): AggregateTable {
+  const columns = Object.entries<JsonColumn>({ ...keys, ...METRIC_KEYS } as Record<string, JsonColumn>);
+  const additions = Object.keys(METRIC_KEYS)
     .map((m) => `${m} = cur.${m} + excluded.${m}`)
     .join(', ');
   return {
-    insert: `insert into ${name} as cur (${columns.map(([column]) => column).join(', ')}) select ${columns.map(([, [key]]) => key).join(', ')}`,
+    insert: `insert into ${getTableName(table)} as cur (${columns.map(([column]) => column).join(', ')}) select ${columns.map(([, [key]]) => key).join(', ')}`,
     recordset: columns.map(([, [key, type]]) => `${key} ${type}`).join(', '),
     onConflict: `on conflict (${Object.keys(keys).join(', ')}) do update set ${additions}, updated_at = now()`,
   };
 }
 
-const DAILY_SPEND = aggregateTable('daily_spend', {
+const DAILY_SPEND = aggregateTable(dailySpend, {
   entity_type: ['t', 'text'],
   entity_id: ['i', 'text'],
   day: ['d', 'date'],
@@ -411,12 +501,12 @@ const DAILY_SPEND = aggregateTable('daily_spend', {
   model: ['m', 'text'],
   provider: ['p', 'text'],
 });
-const DAILY_ROLLUP = aggregateTable('daily_rollup', {
+const DAILY_ROLLUP = aggregateTable(dailyRollup, {
   dimension: ['t', 'text'],
   value: ['i', 'text'],
   day: ['d', 'date'],
 });
-const ENTITY_TOTALS = aggregateTable('entity_totals', {
+const ENTITY_TOTALS = aggregateTable(entityTotals, {
   entity_type: ['t', 'text'],
   entity_id: ['i', 'text'],
 });
@@ -432,13 +522,13 @@ function encodeAggregates(deltas: SpendDeltas): EncodedAggregates {
 }
 
 /**
- * Adds the metrics to a row's keys under their JSON keys (METRIC_COLUMNS). Assigned, not spread:
+ * Adds the metrics to a row's keys under their JSON keys (METRIC_KEYS). Assigned, not spread:
  * tens of thousands of rows per window go through here, and one hidden class per table is what
  * JSON.stringify serialises fastest (measured: a spread 10–20% slower, hand-built JSON text five
  * times slower).
  */
 function withMetrics<R extends object>(row: R, m: SpendMetrics): R {
-  const r = row as R & Record<'pt' | 'ct' | 'cr' | 'cc' | 's' | 'n' | 'ok' | 'ko', unknown>;
+  const r = row as R & Record<MetricKey, unknown>;
   r.pt = m.promptTokens;
   r.ct = m.completionTokens;
   r.cr = m.cacheReadInputTokens;

@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
-import { readManifest } from './archive-format.ts';
-import { type ArchiveStore, archiveSettingsFromEnv, createArchiveStore } from './archive-store.ts';
-import { createLedgerDb, type LedgerDb } from './client.ts';
+import { createLedgerDb, type LedgerDb } from '../client.ts';
+import { readManifest } from '../storage/archive-format.ts';
+import { type ArchiveStore, archiveSettingsFromEnv, createArchiveStore } from '../storage/archive-store.ts';
+import { archiveDay, estimateRows } from '../storage/spend-log-archive.ts';
+import { daysBetween, listSpendLogPartitions } from '../storage/spend-log-partitions.ts';
+import { restoreDay } from '../storage/spend-log-restore.ts';
 import { parseDayRange } from './day-range.ts';
 import { Progress } from './progress.ts';
-import { archiveDay, estimateRows } from './spend-log-archive.ts';
-import { daysBetween, listSpendLogPartitions } from './spend-log-partitions.ts';
-import { restoreDay } from './spend-log-restore.ts';
 
 const USAGE = {
   archive: `usage: ledger archive --from DAY --to DAY

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import parquet from '@dsnp/parquetjs';
 import { formatSpend, spendToUnits } from '@spend-ledger/contract';
 import { sql } from 'drizzle-orm';
+import type { LedgerDb } from '../client.ts';
+import type { Progress } from '../commands/progress.ts';
+import type { RawFigures } from '../queries/figures.ts';
 import { type ArchivedRow, type ArchiveManifest, ROWS_PER_FETCH, SCHEMA } from './archive-format.ts';
 import { type ArchiveStore, archiveKeys, sha256File } from './archive-store.ts';
-import type { LedgerDb } from './client.ts';
-import type { Progress } from './progress.ts';
-import type { RawFigures } from './queries/figures.ts';
 import { listSpendLogPartitions } from './spend-log-partitions.ts';
 
 const micros = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

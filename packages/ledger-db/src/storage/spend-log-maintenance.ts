@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
+import type { LedgerDb } from '../client.ts';
 import { readManifest } from './archive-format.ts';
 import type { ArchiveStore } from './archive-store.ts';
-import type { LedgerDb } from './client.ts';
 import { archiveDay } from './spend-log-archive.ts';
 import {
   addDays,

@@ -1,6 +1,6 @@
 import parquet from '@dsnp/parquetjs';
+import type { RawFigures } from '../queries/figures.ts';
 import { type ArchiveStore, archiveKeys } from './archive-store.ts';
-import type { RawFigures } from './queries/figures.ts';
 
 /** The archive's format: one Parquet file per UTC day of per-request rows, and its manifest. */
 

@@ -1,7 +1,7 @@
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A valid `YYYY-MM-DD` calendar day, or throws naming the option. */
-export function parseDay(value: string | undefined, option: string): string {
+function parseDay(value: string | undefined, option: string): string {
   const date = new Date(`${value}T00:00:00Z`);
   if (!value || !DAY.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value)
     throw new Error(`--${option} must be a day YYYY-MM-DD`);

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '@spend-ledger/platform';
-import { archiveSettingsFromEnv, createArchiveStore } from './archive-store.ts';
-import { createLedgerDb, poolOptions } from './client.ts';
-import { DatabaseEnvSchema } from './connection-settings.ts';
+import { createLedgerDb, poolOptions } from '../client.ts';
+import { DatabaseEnvSchema } from '../connection-settings.ts';
+import { type ExpectedTotals, type ReconcileReport, reconcileLedger } from '../reconcile.ts';
+import { archiveSettingsFromEnv, createArchiveStore } from '../storage/archive-store.ts';
 import { parseDayRange } from './day-range.ts';
-import { type ExpectedTotals, reconcileLedger } from './reconcile.ts';
 
 const USAGE = `usage: ledger reconcile [--from DAY --to DAY] [--expected FILE] [--json]
   Checks that per-request rows, daily aggregates and entity totals agree for every entity type,
@@ -53,32 +53,32 @@ export async function reconcileCommand(
         `reconcile: ${done}/${of} checks, ${check} done, ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
       );
     const report = await reconcileLedger(handle.db, expected, { ...range, archive, spendLogs, onCheck });
-    if (values.json) {
-      console.log(JSON.stringify(report, null, 2));
-    } else {
-      for (const [check, n] of Object.entries(report.compared)) console.log(`${check}: ${n} rows compared`);
-      for (const d of report.differences.slice(0, 1_000)) {
-        console.log(
-          `DIFF ${d.check} ${d.entityType}/${d.entityId}${d.day ? ` ${d.day}` : ''} ${d.metric}: ${d.left} != ${d.right}`,
-        );
-      }
-      if (report.archivedDays.length > 0)
-        console.log(`archived days proved from their manifests: ${report.archivedDays.join(', ')}`);
-      if (report.daysWithoutRows.length > 0)
-        console.log(
-          `NOTE days with aggregates but no rows and no archive: ${report.daysWithoutRows.join(', ')}`,
-        );
-      if (report.requestIdConflicts > 0) {
-        console.log(
-          `NOTE ${report.requestIdConflicts} events reused a counted request_id with other content (not counted; see request_id_conflicts)`,
-        );
-      }
-      console.log(
-        report.differences.length === 0 ? 'OK: no difference' : `${report.differences.length} differences`,
-      );
-    }
+    if (values.json) console.log(JSON.stringify(report, null, 2));
+    else printReport(report);
     return report.differences.length === 0 ? 0 : 1;
   } finally {
     await handle.close();
   }
+}
+
+/** The report for a person: rows compared, the first 1,000 differences, notes, and the verdict. */
+function printReport(report: ReconcileReport): void {
+  for (const [check, n] of Object.entries(report.compared)) console.log(`${check}: ${n} rows compared`);
+  for (const d of report.differences.slice(0, 1_000)) {
+    console.log(
+      `DIFF ${d.check} ${d.entityType}/${d.entityId}${d.day ? ` ${d.day}` : ''} ${d.metric}: ${d.left} != ${d.right}`,
+    );
+  }
+  if (report.archivedDays.length > 0)
+    console.log(`archived days proved from their manifests: ${report.archivedDays.join(', ')}`);
+  if (report.daysWithoutRows.length > 0)
+    console.log(`NOTE days with aggregates but no rows and no archive: ${report.daysWithoutRows.join(', ')}`);
+  if (report.requestIdConflicts > 0) {
+    console.log(
+      `NOTE ${report.requestIdConflicts} events reused a counted request_id with other content (not counted; see request_id_conflicts)`,
+    );
+  }
+  console.log(
+    report.differences.length === 0 ? 'OK: no difference' : `${report.differences.length} differences`,
+  );
 }

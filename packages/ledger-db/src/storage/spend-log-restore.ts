@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import parquet from '@dsnp/parquetjs';
 import { sql } from 'drizzle-orm';
+import type { LedgerDb } from '../client.ts';
+import type { Progress } from '../commands/progress.ts';
 import { type ArchivedRow, ROWS_PER_FETCH, readManifest } from './archive-format.ts';
 import { type ArchiveStore, archiveKeys, sha256File } from './archive-store.ts';
-import type { LedgerDb } from './client.ts';
-import type { Progress } from './progress.ts';
 import { ensurePartitionsForDays } from './spend-log-partitions.ts';
 
 /** Postgres column types of an ArchivedRow, in the order of the insert below. */

@@ -244,8 +244,3 @@ export function aggregateSpend(events: readonly SpendEvent[]): SpendDeltas {
   }
   return { daily, rollup, totals };
 }
-
-/** The UTC hour (0–23) of a normalised event's timestamp (ISO 8601 UTC, as the contract emits it). */
-export function spendHour(event: Pick<SpendEvent, 'timestamp'>): number {
-  return Number(event.timestamp.slice(11, 13));
-}

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { LedgerDb } from './client.ts';
+import type { LedgerDb } from '../client.ts';
 
 /**
  * `spend_logs` has one partition per UTC day, named `spend_logs_YYYYMMDD`, covering
@@ -10,7 +10,7 @@ import type { LedgerDb } from './client.ts';
 export const partitionName = (day: string): string => `spend_logs_${day.replaceAll('-', '')}`;
 
 /** The UTC day of a partition named by partitionName, or null for any other name. */
-export function partitionDay(name: string): string | null {
+function partitionDay(name: string): string | null {
   const m = /^spend_logs_(\d{4})(\d{2})(\d{2})$/.exec(name);
   return m ? `${m[1]}-${m[2]}-${m[3]}` : null;
 }
@@ -58,14 +58,6 @@ export async function listSpendLogPartitions(db: LedgerDb): Promise<string[]> {
     .map((r) => partitionDay(r.name))
     .filter((d): d is string => d !== null)
     .sort();
-}
-
-/** Drops one day's partition with its rows; false when it had none. Retention only, after archiving. */
-export async function dropSpendLogPartition(db: LedgerDb, day: string): Promise<boolean> {
-  const rows = await db.execute<{ dropped: boolean }>(
-    sql`select spend_ledger_drop_spend_logs_partition(${day}::date) as dropped`,
-  );
-  return rows[0]?.dropped === true;
 }
 
 /** The insert failed because a row's day has no partition (SQLSTATE 23514 from tuple routing). */
