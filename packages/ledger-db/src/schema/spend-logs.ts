@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { date, integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { date, index, integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * One row per accepted request_id: the audit trail (absent with DISABLE_SPEND_LOGS). Partitioned by
@@ -10,34 +10,53 @@ import { date, integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle
  * is `request_ids`, which the one write statement (writePreparedBatch) inserts into first; rows
  * land here only when every id of the window was new.
  */
-export const spendLogs = pgTable('spend_logs', {
-  requestId: text('request_id').notNull(),
-  timestamp: timestamp('timestamp', { withTimezone: true, mode: 'string' }).notNull(),
-  /**
-   * UTC day of `timestamp`: the day the spend is booked on, and the day of the partition holding
-   * the row. Not indexed: every index costs the writer once per event, and time ranges use
-   * partition pruning on "timestamp" and the ("timestamp", request_id) index of migration 0002
-   * (partitioned by 0007).
-   */
-  day: date('day', { mode: 'string' }).notNull(),
-  endTime: timestamp('end_time', { withTimezone: true, mode: 'string' }),
-  apiKey: text('api_key').notNull(),
-  userId: text('user_id'),
-  teamId: text('team_id'),
-  orgId: text('org_id'),
-  endUserId: text('end_user_id'),
-  tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
-  model: text('model').notNull(),
-  modelGroup: text('model_group'),
-  provider: text('provider'),
-  promptTokens: integer('prompt_tokens').notNull(),
-  completionTokens: integer('completion_tokens').notNull(),
-  cacheReadInputTokens: integer('cache_read_input_tokens').notNull().default(0),
-  cacheCreationInputTokens: integer('cache_creation_input_tokens').notNull().default(0),
-  spend: numeric('spend', { precision: 38, scale: 12 }).notNull(),
-  status: text('status', { enum: ['success', 'failure'] }).notNull(),
-  /** `sender` (the event carried its cost) or `price-map@<version>` (the gateway priced it). */
-  spendSource: text('spend_source').notNull().default('sender'),
-  metadata: jsonb('metadata'),
-  ingestedAt: timestamp('ingested_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
-});
+export const spendLogs = pgTable(
+  'spend_logs',
+  {
+    requestId: text('request_id').notNull(),
+    timestamp: timestamp('timestamp', { withTimezone: true, mode: 'string' }).notNull(),
+    /**
+     * UTC day of `timestamp`: the day the spend is booked on, and the day of the partition holding
+     * the row. Not indexed: every index costs the writer once per event, and time ranges use
+     * partition pruning on "timestamp" and the ("timestamp", request_id) index of migration 0002
+     * (partitioned by 0007).
+     */
+    day: date('day', { mode: 'string' }).notNull(),
+    endTime: timestamp('end_time', { withTimezone: true, mode: 'string' }),
+    apiKey: text('api_key').notNull(),
+    userId: text('user_id'),
+    teamId: text('team_id'),
+    orgId: text('org_id'),
+    endUserId: text('end_user_id'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    model: text('model').notNull(),
+    modelGroup: text('model_group'),
+    provider: text('provider'),
+    promptTokens: integer('prompt_tokens').notNull(),
+    completionTokens: integer('completion_tokens').notNull(),
+    cacheReadInputTokens: integer('cache_read_input_tokens').notNull().default(0),
+    cacheCreationInputTokens: integer('cache_creation_input_tokens').notNull().default(0),
+    spend: numeric('spend', { precision: 38, scale: 12 }).notNull(),
+    status: text('status', { enum: ['success', 'failure'] }).notNull(),
+    /** `sender` (the event carried its cost) or `price-map@<version>` (the gateway priced it). */
+    spendSource: text('spend_source').notNull().default('sender'),
+    metadata: jsonb('metadata'),
+    ingestedAt: timestamp('ingested_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  // The log listing's indexes (migration 0002, partitioned by 0007): one b-tree per entity filter
+  // ending in the keyset ("timestamp", request_id), so a filter plus the cursor is one index range
+  // however deep the page; a GIN on tags. Declared here so that schema, snapshot and database agree
+  // (migration 0010 records them; it creates nothing that exists).
+  (t) => [
+    index('spend_logs_time_idx').on(t.timestamp, t.requestId),
+    index('spend_logs_api_key_time_idx').on(t.apiKey, t.timestamp, t.requestId),
+    index('spend_logs_user_time_idx')
+      .on(t.userId, t.timestamp, t.requestId)
+      .where(sql`"user_id" IS NOT NULL`),
+    index('spend_logs_team_time_idx')
+      .on(t.teamId, t.timestamp, t.requestId)
+      .where(sql`"team_id" IS NOT NULL`),
+    index('spend_logs_org_time_idx').on(t.orgId, t.timestamp, t.requestId).where(sql`"org_id" IS NOT NULL`),
+    index('spend_logs_tags_idx').using('gin', t.tags),
+  ],
+);
