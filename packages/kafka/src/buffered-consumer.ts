@@ -60,6 +60,9 @@ interface Window<T> {
   openedAt: number;
 }
 
+/** How often an idle consumer re-commits its last offsets (see `lastCommitted`). */
+const RECOMMIT_IDLE_MS = 3_000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Sets a partition's next offset to `offset` unless it already holds a higher one. */
@@ -89,6 +92,15 @@ export class BufferedConsumer<T, P = T[]> {
    * group lagging for ever, though every message is in the ledger.
    */
   private uncommitted = new Map<number, string>();
+  /**
+   * The newest offset committed per partition this process owns, re-committed every few seconds
+   * while idle. kafkajs' commitOffsets resolves WITHOUT committing when its runner is between
+   * generations (a rebalance: `if (!this.running) return`), so a window committed at that moment
+   * would otherwise leave its partition lagging for ever once the partition goes quiet (seen in
+   * the fault suite's Postgres-restart scenario, where the outage overlaps a rebalance).
+   */
+  private lastCommitted = new Map<number, string>();
+  private lastRecommitAt = 0;
   private running = false;
   private stopping = false;
   /** Windows being written (at most `windowsInFlight`), each with its commit. */
@@ -128,6 +140,10 @@ export class BufferedConsumer<T, P = T[]> {
       // After a rebalance every owner resumes from the committed offsets, so whatever failed to
       // commit is redelivered and committed again with its new window.
       this.uncommitted.clear();
+      // Re-committing a partition we no longer own could move its new owner's offset back.
+      const owned = new Set(partitions);
+      for (const partition of [...this.lastCommitted.keys()])
+        if (!owned.has(partition)) this.lastCommitted.delete(partition);
       this.restarts = 0;
       options.onGroupChange?.({ type: 'joined', partitions });
     });
@@ -244,9 +260,17 @@ export class BufferedConsumer<T, P = T[]> {
         continue;
       }
       // Idle: sleep until a batch arrives or a window finishes. Pending: until the window is due.
+      if (!pending && this.inFlight.size === 0 && this.lastCommitted.size > 0) {
+        if (Date.now() - this.lastRecommitAt >= RECOMMIT_IDLE_MS) {
+          this.lastRecommitAt = Date.now();
+          await this.commit(new Map(this.lastCommitted));
+          continue;
+        }
+      }
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         if (pending) setTimeout(resolve, Math.max(1, this.current.openedAt + this.maxWaitMs - Date.now()));
+        else if (this.lastCommitted.size > 0) setTimeout(resolve, RECOMMIT_IDLE_MS);
       });
     }
   }
@@ -296,6 +320,7 @@ export class BufferedConsumer<T, P = T[]> {
         [...offsets].map(([partition, offset]) => ({ topic: this.options.topic, partition, offset })),
       );
       this.uncommitted.clear();
+      for (const [partition, offset] of offsets) raiseOffset(this.lastCommitted, partition, offset);
     } catch (error) {
       // Not fatal: the window is durable. If a rebalance took the partitions, their new owner redoes
       // the window and the sink's idempotence absorbs it; otherwise the commit is retried.

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import type { SpendEventInput } from '@spend-ledger/contract';
+import { decodeRecord, type SpendEventInput } from '@spend-ledger/contract';
 import { createKafka, getConsumerLag, type Kafka } from '@spend-ledger/kafka';
 import {
   createLedgerDb,
@@ -176,6 +176,33 @@ export class Scenario {
     }
   }
 
+  /**
+   * Events on a topic: records counted by what they carry, since a v2 envelope record holds many
+   * (a record that does not decode counts as one).
+   */
+  async topicEvents(topic: string): Promise<number> {
+    const records = await this.topicMessages(topic);
+    const consumer = this.kafka.consumer({ groupId: `fault-count-${uniqueSuffix()}`, maxWaitTimeInMs: 200 });
+    let seen = 0;
+    let events = 0;
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const version = message.headers?.['contract-version']?.toString();
+          const decoded = decodeRecord(version, message.value?.toString('utf8') ?? '');
+          events += decoded.ok ? decoded.items.length : 1;
+          seen++;
+        },
+      });
+      await waitUntil(() => seen >= records || undefined, { description: `${records} records read back` });
+    } finally {
+      await consumer.disconnect();
+    }
+    return events;
+  }
+
   async topicMessages(topic: string): Promise<number> {
     const admin = this.kafka.admin();
     await admin.connect();
@@ -195,7 +222,7 @@ export class Scenario {
     const report = await reconcileLedger(this.db, expectedTotals(unique));
     for (const d of report.differences.slice(0, 20)) console.log(`  DIFF ${JSON.stringify(d)}`);
     const written = await this.written();
-    const onTopic = await this.topicMessages(this.topic);
+    const onTopic = await this.topicEvents(this.topic);
     const deadLettered = await this.topicMessages(this.deadLetterTopic);
     return {
       scenario: this.name,
