@@ -16,6 +16,11 @@ interface PlanNode {
  * unpacking, sorting, index maintenance, conflict checks), plus the statement's total.
  */
 export async function explainWrite(db: LedgerDb, batch: PreparedSpendBatch): Promise<Record<string, number>> {
+  // spend_logs is partitioned by UTC day: the write path makes a missing day's partition when its
+  // statement fails for it, but an EXPLAIN of the bare statement would just fail.
+  for (const day of new Set(batch.events.map((e) => e.timestamp.slice(0, 10)))) {
+    await db.execute(sql`select spend_ledger_ensure_spend_logs_partition(${day}::date)`);
+  }
   const rows = await db.execute<{ 'QUERY PLAN': Array<{ Plan: PlanNode; 'Execution Time': number }> }>(
     sql`explain (analyze, format json) ${writeStatement(batch)}`,
   );

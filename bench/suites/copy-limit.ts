@@ -80,7 +80,7 @@ export async function measureCopyLimit(
       const table = `copy_probe_${i}`;
       await sql.unsafe(`create table ${table} (like spend_logs including defaults)`);
       if (index.def) {
-        await sql.unsafe(index.def.replace(/INDEX \S+ ON \S+/, `INDEX ON ${table}`));
+        await sql.unsafe(index.def.replace(/INDEX \S+ ON (ONLY )?\S+/, `INDEX ON ${table}`));
       }
       const result = await copy(index.name, table, sample, sampleRows);
       if (i > 0) perIndex.push(result);
