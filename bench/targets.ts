@@ -69,7 +69,7 @@ export function evaluateTargets(r: TargetInputs) {
       target: 'gateway peak RSS MB',
       goal: '< 150',
       measured: rss('gateway'),
-      met: below(rss('gateway'), 200),
+      met: below(rss('gateway'), 150),
     },
   ];
 }
