@@ -69,6 +69,8 @@ export interface PreparedSpendBatch {
   logs: string;
   /** Whether the write inserts per-request rows into spend_logs. */
   spendLogs: boolean;
+  /** The shard every aggregate row of this batch is written to (PrepareOptions.shard). */
+  shard: number;
   aggregates: EncodedAggregates;
   /** Later copies, in this window, of an id in `events` with other content: conflicts if it wins. */
   copies: SpendEvent[];
@@ -90,6 +92,11 @@ interface EncodedAggregates {
 export interface PrepareOptions {
   /** Write per-request rows (default true); false is DISABLE_SPEND_LOGS: request_ids only. */
   spendLogs?: boolean;
+  /**
+   * The aggregate rows' shard (schema/shard.ts): a Kafka partition the batch was read from, which no
+   * other writer owns, so no other writer upserts these rows. 0 (the default) outside a partition.
+   */
+  shard?: number;
 }
 
 /**
@@ -104,12 +111,14 @@ export function prepareSpendBatch(
   const copies: SpendEvent[] = [];
   const unique = dedupeByRequestId(events, copies);
   const spendLogs = options.spendLogs ?? true;
+  const shard = options.shard ?? 0;
   return {
     received: events.length,
     events: unique,
     logs: JSON.stringify(unique.map(spendLogs ? logRow : idRow)),
     spendLogs,
-    aggregates: encodeAggregates(aggregateSpend(unique)),
+    shard,
+    aggregates: encodeAggregates(aggregateSpend(unique), shard),
     copies,
     suspects: [...suspects],
   };
@@ -182,6 +191,7 @@ export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch
     if (checked.fresh.length > 0)
       attempt = prepareSpendBatch([...batch.events, ...batch.copies, ...checked.fresh], [], {
         spendLogs: batch.spendLogs,
+        shard: batch.shard,
       });
   }
   let conflicts = [...found, ...copyConflicts(attempt)];
@@ -206,7 +216,7 @@ export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch
       // The window's copies are judged against what the ledger holds, not against their first.
       const checked = await checkAgainstLedger(db, [...attempt.events, ...attempt.copies]);
       found.push(...checked.conflicts);
-      attempt = prepareSpendBatch(checked.fresh, [], { spendLogs: batch.spendLogs });
+      attempt = prepareSpendBatch(checked.fresh, [], { spendLogs: batch.spendLogs, shard: batch.shard });
       conflicts = [...found, ...copyConflicts(attempt)];
     }
   }
@@ -500,23 +510,29 @@ const DAILY_SPEND = aggregateTable(dailySpend, {
   api_key: ['k', 'text'],
   model: ['m', 'text'],
   provider: ['p', 'text'],
+  shard: ['sh', 'smallint'],
 });
 const DAILY_ROLLUP = aggregateTable(dailyRollup, {
   dimension: ['t', 'text'],
   value: ['i', 'text'],
   day: ['d', 'date'],
+  shard: ['sh', 'smallint'],
 });
 const ENTITY_TOTALS = aggregateTable(entityTotals, {
   entity_type: ['t', 'text'],
   entity_id: ['i', 'text'],
+  shard: ['sh', 'smallint'],
 });
 
-/** The rows of each aggregate table as the JSON its upsert unpacks, in conflict-key (lock) order. */
-function encodeAggregates(deltas: SpendDeltas): EncodedAggregates {
+/**
+ * The rows of each aggregate table as the JSON its upsert unpacks, in conflict-key (lock) order:
+ * the shard is the same for every row of a batch, so sorting by the other key columns is enough.
+ */
+function encodeAggregates(deltas: SpendDeltas, shard: number): EncodedAggregates {
   return {
-    daily: JSON.stringify(deltas.daily.map(dailyRow)),
-    rollup: JSON.stringify(deltas.rollup.map(rollupRow)),
-    totals: JSON.stringify(deltas.totals.map(totalRow)),
+    daily: JSON.stringify(deltas.daily.map((r) => dailyRow(r, shard))),
+    rollup: JSON.stringify(deltas.rollup.map((r) => rollupRow(r, shard))),
+    totals: JSON.stringify(deltas.totals.map((r) => totalRow(r, shard))),
     rows: { daily: deltas.daily.length, rollup: deltas.rollup.length, totals: deltas.totals.length },
   };
 }
@@ -540,13 +556,14 @@ function withMetrics<R extends object>(row: R, m: SpendMetrics): R {
   return r;
 }
 // Keys as in the tables above.
-const dailyRow = (r: DailyDelta) =>
+const dailyRow = (r: DailyDelta, sh: number) =>
   withMetrics(
-    { t: r.entityType, i: r.entityId, d: r.day, h: r.hour, k: r.apiKey, m: r.model, p: r.provider },
+    { t: r.entityType, i: r.entityId, d: r.day, h: r.hour, k: r.apiKey, m: r.model, p: r.provider, sh },
     r,
   );
-const rollupRow = (r: RollupDelta) => withMetrics({ t: r.dimension, i: r.value, d: r.day }, r);
-const totalRow = (r: TotalDelta) => withMetrics({ t: r.entityType, i: r.entityId }, r);
+const rollupRow = (r: RollupDelta, sh: number) =>
+  withMetrics({ t: r.dimension, i: r.value, d: r.day, sh }, r);
+const totalRow = (r: TotalDelta, sh: number) => withMetrics({ t: r.entityType, i: r.entityId, sh }, r);
 
 /**
  * The one shape of every aggregate write: insert the rows, and where the conflict key exists add
