@@ -248,8 +248,14 @@ export function reportCollapse(rows: CollapseRow[]): void {
 export function reportShardChoice(rows: ShardChoiceRow[]): void {
   if (rows.length === 0) return;
   table(
-    'Aggregate rows per event (daily + roll-up + totals) by shard choice, 6 partitions (the writer shards per window)',
-    rows.map((r) => ({ 'window (events)': r.window, ...r.rowsPerEvent })),
+    'Aggregate rows per event (daily + roll-up + totals) by shard choice, 6 partitions: upserted (database work) and kept (table size)',
+    rows.map((r) => ({
+      'window (events)': r.window,
+      writers: r.writers,
+      shard: r.shard,
+      'upserted/event': r.writtenPerEvent,
+      'kept/event': r.storedPerEvent,
+    })),
   );
 }
 

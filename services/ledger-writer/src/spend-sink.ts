@@ -14,6 +14,7 @@ import type { LedgerConnection } from './ledger-connection.ts';
 import type { LedgerHealth } from './ledger-health.ts';
 import type { WriterMetrics } from './metrics.ts';
 import { retryWithBackoff } from './retry-with-backoff.ts';
+import { windowShard } from './window-shard.ts';
 
 export interface SpendSinkDeps {
   ledger: LedgerConnection;
@@ -68,16 +69,14 @@ export function createSpendSink(deps: SpendSinkDeps) {
   // prepared here is in the ledger before any later window that repeats it is written.
   // A copy with other content than the one remembered is a suspected conflict, checked against the
   // ledger by the write path: not counted, but recorded.
-  // The window's aggregate rows go to the shard of its lowest partition: a partition only this
-  // writer owns, so no other writer upserts those rows, and a writer whose assignment is stable
-  // keeps writing one shard (docs/decisions.md, "Aggregate rows sharded by writer partition").
+  // The window's aggregate rows go to a shard no other writer writes (window-shard.ts).
   const prepare = (events: SpendEvent[], partitions: readonly number[]): PreparedSpendBatch => {
     const { unseen, conflicts } = recent.splitUnseen(events, eventDigest);
     return {
       ...prepareSpendBatch(
         unseen,
         conflicts.map((c) => c.event),
-        { spendLogs: deps.spendLogs, shard: lowestPartition(partitions) },
+        { spendLogs: deps.spendLogs, shard: windowShard(partitions) },
       ),
       received: events.length,
     };
@@ -122,7 +121,3 @@ export function createSpendSink(deps: SpendSinkDeps) {
 
   return { decode, prepare, flush };
 }
-
-/** The window's shard; 0 for a window read from no partition (none is ever flushed). */
-const lowestPartition = (partitions: readonly number[]): number =>
-  partitions.length === 0 ? 0 : Math.min(...partitions);
