@@ -126,31 +126,41 @@ const SUMS = `sum(prompt_tokens), sum(completion_tokens), sum(spend), sum(api_re
 
 /**
  * One UTC day of aggregates, from that day's partition alone: the write path's entity mapping and
- * sums (packages/ledger-db/src/write/aggregate.ts), in SQL. The day's hourly rows go to a temporary
- * table first, which daily_rollup (entities, models and providers) is then summed from.
+ * sums (packages/ledger-db/src/write/aggregate.ts), in SQL. To hash fewer rows, the day's events are
+ * first summed per (hour, api key, user, team, org, model, provider) — the entities every event has at
+ * most one of — and each entity's rows are projected from those sums; end users and tags, which
+ * barely collapse, are summed from the events. The day's hourly rows go to a temporary table, which
+ * daily_rollup (entities, models and providers) is then summed from.
  */
-const buildDay = (day: string) => `
+const buildDay = (day: string) => {
+  const logs = `spend_logs where "timestamp" >= '${day}T00:00:00Z'
+    and "timestamp" < '${day}T00:00:00Z'::timestamptz + interval '1 day'`;
+  const hour = `extract(hour from "timestamp" at time zone 'UTC')::smallint`;
+  const figures = `sum(prompt_tokens) as prompt_tokens, sum(completion_tokens) as completion_tokens,
+    sum(spend) as spend, count(*) as api_requests, count(*) filter (where status = 'success') as successful_requests,
+    count(*) filter (where status <> 'success') as failed_requests`;
+  const member = `replace(replace(team_id, '%', '%25'), '/', '%2F') || '/' || replace(replace(user_id, '%', '%25'), '/', '%2F')`;
+  return `
   create temporary table day_hourly on commit drop as
-  with l as (
-    select * from spend_logs where "timestamp" >= '${day}T00:00:00Z' and "timestamp" < '${day}T00:00:00Z'::timestamptz + interval '1 day'
+  with base as materialized (
+    select ${hour} as hour, api_key, user_id, team_id, org_id, model, coalesce(provider, '') as provider, ${figures}
+    from ${logs} group by 1, 2, 3, 4, 5, 6, 7
   ), booked as (
-    select 'key' as entity_type, api_key as entity_id, l.* from l
-    union all select 'user', user_id, l.* from l where user_id is not null
-    union all select 'end_user', end_user_id, l.* from l where end_user_id is not null
-    union all select 'team', team_id, l.* from l where team_id is not null
-    union all select 'team_member', replace(replace(team_id, '%', '%25'), '/', '%2F') || '/'
-        || replace(replace(user_id, '%', '%25'), '/', '%2F'), l.* from l
-      where team_id is not null and user_id is not null
-    union all select 'org', org_id, l.* from l where org_id is not null
-    union all select 'tag', tag, l.* from l, unnest(l.tags) as tag
-    union all select 'proxy', 'litellm-proxy-budget', l.* from l
+    select 'key' as entity_type, api_key as entity_id, b.* from base b
+    union all select 'user', user_id, b.* from base b where user_id is not null
+    union all select 'team', team_id, b.* from base b where team_id is not null
+    union all select 'team_member', ${member}, b.* from base b where team_id is not null and user_id is not null
+    union all select 'org', org_id, b.* from base b where org_id is not null
+    union all select 'proxy', 'litellm-proxy-budget', b.* from base b
   )
-  select entity_type, entity_id, day, extract(hour from "timestamp" at time zone 'UTC')::smallint as hour, api_key,
-    model, coalesce(provider, '') as provider, sum(prompt_tokens) as prompt_tokens,
-    sum(completion_tokens) as completion_tokens, sum(spend) as spend, count(*) as api_requests,
-    count(*) filter (where status = 'success') as successful_requests,
-    count(*) filter (where status <> 'success') as failed_requests
-  from booked group by 1, 2, 3, 4, 5, 6, 7;
+  select entity_type, entity_id, '${day}'::date as day, hour, api_key, model, provider, ${SUMS.replaceAll(/sum\((\w+)\)/g, 'sum($1) as $1')}
+  from booked group by 1, 2, 4, 5, 6, 7
+  union all
+  select 'end_user', end_user_id, '${day}'::date, ${hour}, api_key, model, coalesce(provider, ''), ${figures}
+  from ${logs} and end_user_id is not null group by 2, 4, 5, 6, 7
+  union all
+  select 'tag', tag, '${day}'::date, ${hour}, api_key, model, coalesce(provider, ''), ${figures}
+  from ${logs.replace('spend_logs', 'spend_logs, unnest(tags) as tag')} group by 2, 4, 5, 6, 7;
   insert into daily_spend (entity_type, entity_id, day, hour, api_key, model, provider, ${METRICS})
     select entity_type, entity_id, day, hour, api_key, model, provider, ${METRICS} from day_hourly
     order by hour, entity_type, entity_id, api_key, model, provider;
@@ -162,6 +172,7 @@ const buildDay = (day: string) => `
       union all
       select 'provider', provider, day, ${SUMS} from day_hourly where entity_type = 'key' group by 2, 3
     ) r order by 1, 2;`;
+};
 
 const BUILD_TOTALS = `
   insert into entity_totals (entity_type, entity_id, ${METRICS})

@@ -55,9 +55,7 @@ export const spendLogs = pgTable(
     index('spend_logs_user_time_idx').on(t.userId, t.timestamp).where(sql`"user_id" IS NOT NULL`),
     index('spend_logs_team_time_idx').on(t.teamId, t.timestamp).where(sql`"team_id" IS NOT NULL`),
     index('spend_logs_org_time_idx').on(t.orgId, t.timestamp).where(sql`"org_id" IS NOT NULL`),
-    index('spend_logs_end_user_time_idx')
-      .on(t.endUserId, t.timestamp)
-      .where(sql`"end_user_id" IS NOT NULL`),
+    index('spend_logs_end_user_time_idx').on(t.endUserId, t.timestamp).where(sql`"end_user_id" IS NOT NULL`),
     index('spend_logs_tags_idx').using('gin', t.tags),
   ],
 );
