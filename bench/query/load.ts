@@ -116,7 +116,9 @@ async function dropKeysAndIndexes(sql: postgres.Sql, tables: readonly string[]):
   for (const i of indexes) await sql.unsafe(`drop index ${i.name}`);
   return [
     ...keys.map((k) => `alter table ${k.table} add constraint ${k.name} ${k.def}`),
-    ...indexes.map((i) => i.def),
+    // pg_indexes shows a partitioned table's index as CREATE INDEX … ON ONLY (the parent alone,
+    // invalid until each partition's is attached); without ONLY it is built on every partition.
+    ...indexes.map((i) => i.def.replace(' ON ONLY ', ' ON ')),
   ];
 }
 
