@@ -6,6 +6,8 @@ export interface LoadOptions {
   days: number;
   lastDay: string;
   apiKeys: number;
+  /** Connections building the aggregates' days at once (the sql pool needs at least as many). */
+  workers?: number;
 }
 
 /**
@@ -22,7 +24,8 @@ export interface LoadOptions {
  * request_ids, daily_spend, daily_rollup, entity_totals) is dropped first and rebuilt by one sort
  * each at the end, from the definitions the migrations left (so whatever keys a later migration
  * gives these tables, the load follows); the aggregates are built one UTC day at a time (one
- * partition read, a day's groups in memory) and printed with rate and time left.
+ * partition read, a day's groups in memory), `workers` days at once, printed with rate and time
+ * left.
  */
 export async function loadLedger(sql: postgres.Sql, o: LoadOptions, log: (m: string) => void): Promise<void> {
   await sql`set work_mem = '512MB'`;
@@ -65,17 +68,28 @@ export async function loadLedger(sql: postgres.Sql, o: LoadOptions, log: (m: str
     select d::date::text as day from generate_series(${o.lastDay}::date - ${o.days - 1}::int, ${o.lastDay}::date,
       interval '1 day') d`;
   const dayDone = progress('aggregates (days)', days.length, log);
-  for (const [i, { day }] of days.entries()) {
-    await sql.begin(async (tx) => {
-      await tx.unsafe(buildDay(day));
-    });
-    dayDone(i + 1);
-  }
+  // Days are independent: `workers` connections take the next day until none is left.
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    for (let i = next++; i < days.length; i = next++) {
+      const day = (days[i] as { day: string }).day;
+      await sql.begin(async (tx) => {
+        await tx.unsafe(`set local work_mem = '512MB'`);
+        await tx.unsafe(buildDay(day));
+      });
+      dayDone(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, o.workers ?? 1) }, worker));
   await sql.unsafe(BUILD_TOTALS);
   log('entity_totals built');
   for (const statement of dropped) {
     const started = performance.now();
-    await sql.unsafe(statement);
+    await sql.begin(async (tx) => {
+      await tx.unsafe(`set local maintenance_work_mem = '1GB'`);
+      await tx.unsafe(statement);
+    });
     log(`${statement.slice(0, 90)}… ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
   await sql`vacuum analyze`;
@@ -134,7 +148,7 @@ const SUMS = `sum(prompt_tokens), sum(completion_tokens), sum(spend), sum(api_re
  * barely collapse, are summed from the events. The day's hourly rows go to a temporary table, which
  * daily_rollup (entities, models and providers) is then summed from.
  */
-const buildDay = (day: string) => {
+export const buildDay = (day: string) => {
   const logs = `spend_logs where "timestamp" >= '${day}T00:00:00Z'
     and "timestamp" < '${day}T00:00:00Z'::timestamptz + interval '1 day'`;
   const hour = `extract(hour from "timestamp" at time zone 'UTC')::smallint`;

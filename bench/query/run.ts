@@ -26,6 +26,8 @@ const { values } = parseArgs({
     iterations: { type: 'string', default: '60' },
     reuse: { type: 'boolean', default: false },
     'daily-grain': { type: 'boolean', default: false },
+    // Days of aggregates built at once while loading (not part of the options a --reuse matches).
+    'load-workers': { type: 'string', default: '2' },
   },
 });
 const options = {
@@ -57,9 +59,10 @@ if (!values.reuse || (await loadedWith(sql)) !== wanted) {
   const migrating = createLedgerDb(URL_, { maxConnections: 1 });
   await migrateLedger(migrating.db);
   await migrating.close();
-  sql = postgres(URL_, { max: 2, onnotice: () => {} });
+  const workers = Number(values['load-workers']);
+  sql = postgres(URL_, { max: Math.max(2, workers), onnotice: () => {} });
   const started = performance.now();
-  await loadLedger(sql, options, log);
+  await loadLedger(sql, { ...options, workers }, log);
   await sql`create table bench_meta (options text not null)`;
   await sql`insert into bench_meta values (${wanted})`;
   log(`loaded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
