@@ -366,6 +366,8 @@ export async function reconcileLedger(
       await tx.execute(sql`set local work_mem = '256MB'`);
       const found: Array<Row & { check: Difference['check'] }> = [];
       const compared = { daily: 0, rollup: 0 };
+      // daysDone 0: the run starts (a caller's clock for rate and time left starts here).
+      options.onDay?.({ day: '', rows: 0, daysDone: 0, days: days.length, totalRows });
       for (const [i, day] of days.entries()) {
         if (spendLogs && present.has(day)) found.push(...(await compareDay(tx, day)));
         const counts = await countDay(tx, day);

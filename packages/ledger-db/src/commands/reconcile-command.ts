@@ -56,8 +56,9 @@ export async function reconcileCommand(
   try {
     // One line per UTC day on stderr: rows and days done, rate, time left (stdout keeps the report).
     let progress: Progress | undefined;
-    const onDay: ReconcileOptions['onDay'] = ({ rows, days, totalRows }) => {
+    const onDay: ReconcileOptions['onDay'] = ({ rows, daysDone, days, totalRows }) => {
       progress ??= new Progress('reconcile', days, totalRows);
+      if (daysDone === 0) return;
       progress.addRows(rows);
       progress.dayDone();
     };
