@@ -6,29 +6,38 @@ export interface LoadOptions {
   days: number;
   lastDay: string;
   apiKeys: number;
+  /** Connections building the aggregates' days at once (the sql pool needs at least as many). */
+  workers?: number;
 }
 
 /**
  * Per-request rows straight into spend_logs with INSERT … SELECT generate_series (no Kafka, no
- * writer), then the aggregates the write path would have built, in SQL. The population: api keys
- * drawn with a skew (key k ~ keys·u², a few keys carry most traffic), each owned by one user (keys/4),
- * team (50) and org (10); 30% of events name one of 20,000 end users; half carry a tag (one of 25,
- * 15% a second env tag); 12 models over 4 providers, each key using 3; 2% failures; spend with 12
- * decimals; timestamps uniform over the days and rising with request_id, so rows lie on disk in
- * time order as the writer leaves them (the aggregates too: by day and hour, then entity).
+ * writer; server-side, so nothing crosses the socket), then the aggregates the write path would have
+ * built, in SQL. The population: api keys drawn with a skew (key k ~ keys·u², a few keys carry most
+ * traffic), each owned by one user (keys/4), team (50) and org (10); 30% of events name one of 20,000
+ * end users; half carry a tag (one of 25, 15% a second env tag); 12 models over 4 providers, each key
+ * using 3; 2% failures; spend with 12 decimals; timestamps uniform over the days and rising with
+ * request_id, so rows lie on disk in time order as the writer leaves them (the aggregates too: by day
+ * and hour, then entity).
+ *
+ * Built for 50M rows on 2 cores: every index and key of the tables it fills (spend_logs,
+ * request_ids, daily_spend, daily_rollup, entity_totals) is dropped first and rebuilt by one sort
+ * each at the end, from the definitions the migrations left (so whatever keys a later migration
+ * gives these tables, the load follows); the aggregates are built one UTC day at a time (one
+ * partition read, a day's groups in memory), `workers` days at once, printed with rate and time
+ * left.
  */
 export async function loadLedger(sql: postgres.Sql, o: LoadOptions, log: (m: string) => void): Promise<void> {
-  await sql`set work_mem = '256MB'`;
+  await sql`set work_mem = '512MB'`;
   await sql`set maintenance_work_mem = '1GB'`;
-  const indexes = await sql<{ name: string; def: string }[]>`
-    select indexname as name, indexdef as def from pg_indexes
-    where tablename = 'spend_logs' and indexname <> 'spend_logs_pkey'`;
-  for (const i of indexes) await sql.unsafe(`drop index ${i.name}`);
-  const chunk = 500_000;
+  const tables = ['spend_logs', 'request_ids', 'daily_spend', 'daily_rollup', 'entity_totals'];
+  const dropped = await dropKeysAndIndexes(sql, tables);
   const start = `${o.lastDay}T00:00:00Z`;
   // spend_logs is partitioned by UTC day (migration 0007): the days' partitions first.
   await sql`select spend_ledger_ensure_spend_logs_partition(d::date)
     from generate_series(${o.lastDay}::date - ${o.days}::int, ${o.lastDay}::date, interval '1 day') d`;
+  const chunk = 1_000_000;
+  const logRows = progress('spend_logs', o.events, log);
   for (let from = 1; from <= o.events; from += chunk) {
     const to = Math.min(o.events, from + chunk - 1);
     await sql.unsafe(
@@ -50,72 +59,163 @@ export async function loadLedger(sql: postgres.Sql, o: LoadOptions, log: (m: str
        ) s, lateral (select ((k * 7 + floor(r5 * 3)::int) % 12) as m) mm`,
       [from, to, Math.max(1, Math.floor(o.apiKeys / 4)), o.apiKeys],
     );
-    log(`spend_logs: ${to.toLocaleString('en-US')} rows`);
+    logRows(to);
   }
   // The dedupe record the write path keeps beside each row (and getSpendLog reads).
   await sql`insert into request_ids (request_id, "timestamp") select request_id, "timestamp" from spend_logs`;
-  for (const i of indexes) {
-    await sql.unsafe(i.def);
-    log(`index ${i.name} rebuilt`);
+  log('request_ids filled');
+  const days = await sql<{ day: string }[]>`
+    select d::date::text as day from generate_series(${o.lastDay}::date - ${o.days - 1}::int, ${o.lastDay}::date,
+      interval '1 day') d`;
+  const dayDone = progress('aggregates (days)', days.length, log);
+  // Days are independent: `workers` connections take the next day until none is left.
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    for (let i = next++; i < days.length; i = next++) {
+      const day = (days[i] as { day: string }).day;
+      await sql.begin(async (tx) => {
+        await tx.unsafe(`set local work_mem = '512MB'`);
+        await tx.unsafe(buildDay(day));
+      });
+      dayDone(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, o.workers ?? 1) }, worker));
+  await sql.unsafe(BUILD_TOTALS);
+  log('entity_totals built');
+  for (const statement of dropped) {
+    const started = performance.now();
+    await sql.begin(async (tx) => {
+      await tx.unsafe(`set local maintenance_work_mem = '1GB'`);
+      await tx.unsafe(statement);
+    });
+    log(`${statement.slice(0, 90)}… ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
-  await sql.unsafe(BUILD_AGGREGATES);
-  log('daily_spend (hourly), daily_rollup and entity_totals built from spend_logs');
   await sql`vacuum analyze`;
+  log('vacuum analyze done');
 }
 
-// The write path's entity mapping and sums (packages/ledger-db/src/write/aggregate.ts), in SQL, over everything at once.
-const BUILD_AGGREGATES = `
-  create temporary view booked as
-    select 'key' as entity_type, api_key as entity_id, l.* from spend_logs l
-    union all select 'user', user_id, l.* from spend_logs l where user_id is not null
-    union all select 'end_user', end_user_id, l.* from spend_logs l where end_user_id is not null
-    union all select 'team', team_id, l.* from spend_logs l where team_id is not null
-    union all select 'team_member', replace(replace(team_id, '%', '%25'), '/', '%2F') || '/'
-        || replace(replace(user_id, '%', '%25'), '/', '%2F'), l.* from spend_logs l
-      where team_id is not null and user_id is not null
-    union all select 'org', org_id, l.* from spend_logs l where org_id is not null
-    union all select 'tag', tag, l.* from spend_logs l, unnest(l.tags) as tag
-    union all select 'proxy', 'litellm-proxy-budget', l.* from spend_logs l;
-  truncate daily_spend, daily_rollup, entity_totals;
-  insert into daily_spend (entity_type, entity_id, day, hour, api_key, model, provider, prompt_tokens,
-      completion_tokens, spend, api_requests, successful_requests, failed_requests)
-    select entity_type, entity_id, day, extract(hour from "timestamp" at time zone 'UTC')::smallint, api_key,
-      model, coalesce(provider, ''), sum(prompt_tokens), sum(completion_tokens), sum(spend), count(*),
-      count(*) filter (where status = 'success'), count(*) filter (where status <> 'success')
-    from booked group by 1, 2, 3, 4, 5, 6, 7
-    order by 3, 4, 1, 2, 5, 6, 7;
-  insert into daily_rollup (dimension, value, day, prompt_tokens, completion_tokens, spend, api_requests,
-      successful_requests, failed_requests)
-    select entity_type, entity_id, day, sum(prompt_tokens), sum(completion_tokens), sum(spend),
-      sum(api_requests), sum(successful_requests), sum(failed_requests)
-    from daily_spend group by 1, 2, 3
-    union all
-    select 'model', model, day, sum(prompt_tokens), sum(completion_tokens), sum(spend), sum(api_requests),
-      sum(successful_requests), sum(failed_requests)
-    from daily_spend where entity_type = 'key' group by 2, 3
-    union all
-    select 'provider', provider, day, sum(prompt_tokens), sum(completion_tokens), sum(spend),
-      sum(api_requests), sum(successful_requests), sum(failed_requests)
-    from daily_spend where entity_type = 'key' group by 2, 3
-    order by 3, 1, 2;
-  insert into entity_totals (entity_type, entity_id, prompt_tokens, completion_tokens, spend, api_requests,
-      successful_requests, failed_requests)
-    select dimension, value, sum(prompt_tokens), sum(completion_tokens), sum(spend), sum(api_requests),
-      sum(successful_requests), sum(failed_requests)
-    from daily_rollup where dimension not in ('model', 'provider') group by 1, 2;
-  drop view booked;`;
+/** Logs "what: n of total, rate/s, time left" at most every 20 s (and at the end). */
+function progress(what: string, total: number, log: (m: string) => void): (done: number) => void {
+  const started = performance.now();
+  let last = 0;
+  return (done) => {
+    const now = performance.now();
+    if (done < total && now - last < 20_000) return;
+    last = now;
+    const rate = done / ((now - started) / 1000);
+    const left = rate > 0 ? (total - done) / rate : 0;
+    log(
+      `${what}: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}, ${rate.toFixed(1)}/s, ` +
+        `${Math.round(left)} s left`,
+    );
+  };
+}
 
-/** Bytes of a table with its indexes, and its rows. */
+/**
+ * Drops the primary keys and indexes of these tables (partitioned ones included: their partitions'
+ * go with them) and returns the statements that rebuild them, keys first.
+ */
+async function dropKeysAndIndexes(sql: postgres.Sql, tables: readonly string[]): Promise<string[]> {
+  const keys = await sql<{ table: string; name: string; def: string }[]>`
+    select c.conrelid::regclass::text as table, c.conname as name, pg_get_constraintdef(c.oid) as def
+    from pg_constraint c where c.contype in ('p', 'u') and c.conrelid::regclass::text in ${sql(tables as string[])}
+      and c.conparentid = 0`;
+  const indexes = await sql<{ name: string; def: string }[]>`
+    select i.indexname as name, i.indexdef as def from pg_indexes i
+    where i.tablename in ${sql(tables as string[])} and i.schemaname = current_schema()
+      and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`;
+  for (const k of keys) await sql.unsafe(`alter table ${k.table} drop constraint ${k.name}`);
+  for (const i of indexes) await sql.unsafe(`drop index ${i.name}`);
+  return [
+    ...keys.map((k) => `alter table ${k.table} add constraint ${k.name} ${k.def}`),
+    // pg_indexes shows a partitioned table's index as CREATE INDEX … ON ONLY (the parent alone,
+    // invalid until each partition's is attached); without ONLY it is built on every partition.
+    ...indexes.map((i) => i.def.replace(' ON ONLY ', ' ON ')),
+  ];
+}
+
+const METRICS = `prompt_tokens, completion_tokens, spend, api_requests, successful_requests, failed_requests`;
+const SUMS = `sum(prompt_tokens), sum(completion_tokens), sum(spend), sum(api_requests), sum(successful_requests),
+  sum(failed_requests)`;
+
+/**
+ * One UTC day of aggregates, from that day's partition alone: the write path's entity mapping and
+ * sums (packages/ledger-db/src/write/aggregate.ts), in SQL. To hash fewer rows, the day's events are
+ * first summed per (hour, api key, user, team, org, model, provider) — the entities every event has at
+ * most one of — and each entity's rows are projected from those sums; end users and tags, which
+ * barely collapse, are summed from the events. The day's hourly rows go to a temporary table, which
+ * daily_rollup (entities, models and providers) is then summed from.
+ */
+export const buildDay = (day: string) => {
+  const logs = `spend_logs where "timestamp" >= '${day}T00:00:00Z'
+    and "timestamp" < '${day}T00:00:00Z'::timestamptz + interval '1 day'`;
+  const hour = `extract(hour from "timestamp" at time zone 'UTC')::smallint`;
+  const figures = `sum(prompt_tokens) as prompt_tokens, sum(completion_tokens) as completion_tokens,
+    sum(spend) as spend, count(*) as api_requests, count(*) filter (where status = 'success') as successful_requests,
+    count(*) filter (where status <> 'success') as failed_requests`;
+  const member = `replace(replace(team_id, '%', '%25'), '/', '%2F') || '/' || replace(replace(user_id, '%', '%25'), '/', '%2F')`;
+  return `
+  create temporary table day_hourly on commit drop as
+  with base as materialized (
+    select ${hour} as hour, api_key, user_id, team_id, org_id, model, coalesce(provider, '') as provider, ${figures}
+    from ${logs} group by 1, 2, 3, 4, 5, 6, 7
+  ), booked as (
+    select 'key' as entity_type, api_key as entity_id, b.* from base b
+    union all select 'user', user_id, b.* from base b where user_id is not null
+    union all select 'team', team_id, b.* from base b where team_id is not null
+    union all select 'team_member', ${member}, b.* from base b where team_id is not null and user_id is not null
+    union all select 'org', org_id, b.* from base b where org_id is not null
+    union all select 'proxy', 'litellm-proxy-budget', b.* from base b
+  )
+  select entity_type, entity_id, '${day}'::date as day, hour, api_key, model, provider, ${SUMS.replaceAll(/sum\((\w+)\)/g, 'sum($1) as $1')}
+  from booked group by 1, 2, 4, 5, 6, 7
+  union all
+  select 'end_user', end_user_id, '${day}'::date, ${hour}, api_key, model, coalesce(provider, ''), ${figures}
+  from ${logs} and end_user_id is not null group by 2, 4, 5, 6, 7
+  union all
+  select 'tag', tag, '${day}'::date, ${hour}, api_key, model, coalesce(provider, ''), ${figures}
+  from ${logs.replace('spend_logs', 'spend_logs, unnest(tags) as tag')} group by 2, 4, 5, 6, 7;
+  insert into daily_spend (entity_type, entity_id, day, hour, api_key, model, provider, ${METRICS})
+    select entity_type, entity_id, day, hour, api_key, model, provider, ${METRICS} from day_hourly
+    order by hour, entity_type, entity_id, api_key, model, provider;
+  insert into daily_rollup (dimension, value, day, ${METRICS})
+    select * from (
+      select entity_type, entity_id, day, ${SUMS} from day_hourly group by 1, 2, 3
+      union all
+      select 'model', model, day, ${SUMS} from day_hourly where entity_type = 'key' group by 2, 3
+      union all
+      select 'provider', provider, day, ${SUMS} from day_hourly where entity_type = 'key' group by 2, 3
+    ) r order by 1, 2;`;
+};
+
+const BUILD_TOTALS = `
+  insert into entity_totals (entity_type, entity_id, ${METRICS})
+    select dimension, value, ${SUMS}
+    from daily_rollup where dimension not in ('model', 'provider') group by 1, 2`;
+
+/** Bytes of a table with its indexes (a partitioned table: summed over its partitions), and its rows. */
 export async function tableSizes(
   sql: postgres.Sql,
   tables: readonly string[],
-): Promise<Array<{ table: string; rows: number; bytes: number }>> {
-  const rows = await sql<{ table: string; rows: string; bytes: string }[]>`
-    select relname as table, reltuples::bigint::text as rows, pg_total_relation_size(oid)::text as bytes
-    from pg_class where relname in ${sql(tables as string[])} and relkind = 'r'`;
+): Promise<Array<{ table: string; rows: number; bytes: number; indexBytes: number }>> {
+  const rows = await sql<{ table: string; rows: string; bytes: string; index_bytes: string }[]>`
+    select t.relname as table, sum(greatest(c.reltuples, 0))::bigint::text as rows,
+      sum(pg_total_relation_size(p.relid))::text as bytes, sum(pg_indexes_size(p.relid))::text as index_bytes
+    from pg_class t
+      cross join lateral (select relid from pg_partition_tree(t.oid) where isleaf union select t.oid) p
+      join pg_class c on c.oid = p.relid
+    where t.relname in ${sql(tables as string[])} and t.relkind in ('r', 'p') and c.relkind = 'r'
+    group by t.relname`;
   return tables.map((t) => {
     const r = rows.find((x) => x.table === t);
-    return { table: t, rows: Number(r?.rows ?? 0), bytes: Number(r?.bytes ?? 0) };
+    return {
+      table: t,
+      rows: Number(r?.rows ?? 0),
+      bytes: Number(r?.bytes ?? 0),
+      indexBytes: Number(r?.index_bytes ?? 0),
+    };
   });
 }
 

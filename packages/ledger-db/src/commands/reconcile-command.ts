@@ -3,16 +3,23 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '@spend-ledger/platform';
 import { createLedgerDb, poolOptions } from '../client.ts';
 import { DatabaseEnvSchema } from '../connection-settings.ts';
-import { type ExpectedTotals, type ReconcileReport, reconcileLedger } from '../reconcile.ts';
+import {
+  type ExpectedTotals,
+  type ReconcileOptions,
+  type ReconcileReport,
+  reconcileLedger,
+} from '../reconcile.ts';
 import { archiveSettingsFromEnv, createArchiveStore } from '../storage/archive-store.ts';
 import { parseDayRange } from './day-range.ts';
+import { Progress } from './progress.ts';
 
 const USAGE = `usage: ledger reconcile [--from DAY --to DAY] [--expected FILE] [--json]
   Checks that per-request rows, daily aggregates and entity totals agree for every entity type,
   and with --expected that the totals equal those in FILE:
     {"team": {"team-a": {"spend": "12.5", "api_requests": 3}}, "key": {...}}
-  --from/--to (UTC days, inclusive) read only those days (partitions pruned); the all-time totals
-  check is then skipped. Days whose partition was dropped are proved from their archive manifest
+  It goes one UTC day at a time (that day's partition and aggregate rows, by index) and prints
+  rows and days done, rate and time left on stderr. --from/--to (UTC days, inclusive) read only
+  those days; the all-time totals check (daily_spend whole) is then skipped. Days whose partition was dropped are proved from their archive manifest
   (ARCHIVE_DIR or ARCHIVE_S3_*). DISABLE_SPEND_LOGS=true skips the per-request checks.
   Prints each difference with its entity and day; exits 1 when there is one. Reads DATABASE_URL and the DB_* settings.`;
 
@@ -47,12 +54,15 @@ export async function reconcileCommand(
     applicationName: 'spend-ledger-reconcile',
   });
   try {
-    const started = Date.now();
-    const onCheck = (check: string, done: number, of: number) =>
-      process.stderr.write(
-        `reconcile: ${done}/${of} checks, ${check} done, ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
-      );
-    const report = await reconcileLedger(handle.db, expected, { ...range, archive, spendLogs, onCheck });
+    // One line per UTC day on stderr: rows and days done, rate, time left (stdout keeps the report).
+    let progress: Progress | undefined;
+    const onDay: ReconcileOptions['onDay'] = ({ rows, daysDone, days, totalRows }) => {
+      progress ??= new Progress('reconcile', days, totalRows);
+      if (daysDone === 0) return;
+      progress.addRows(rows);
+      progress.dayDone();
+    };
+    const report = await reconcileLedger(handle.db, expected, { ...range, archive, spendLogs, onDay });
     if (values.json) console.log(JSON.stringify(report, null, 2));
     else printReport(report);
     return report.differences.length === 0 ? 0 : 1;

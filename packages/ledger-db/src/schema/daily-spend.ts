@@ -1,4 +1,4 @@
-import { date, pgTable, primaryKey, smallint, text } from 'drizzle-orm/pg-core';
+import { date, index, pgTable, primaryKey, smallint, text } from 'drizzle-orm/pg-core';
 import { shardColumn } from './shard.ts';
 import { spendMetricColumns } from './spend-metrics.ts';
 
@@ -29,5 +29,9 @@ export const dailySpend = pgTable(
       name: 'daily_spend_pk',
       columns: [t.entityType, t.entityId, t.day, t.hour, t.apiKey, t.model, t.provider, t.shard],
     }),
+    // `ledger reconcile --from/--to` reads whole UTC days of every entity (migration 0012). BRIN:
+    // rows arrive in time order, so a day is a few block ranges, and an upsert costs next to nothing
+    // (a b-tree on day would be one more index entry per new row).
+    index('daily_spend_day_brin').using('brin', t.day),
   ],
 );
