@@ -219,7 +219,13 @@ export function reportRss(rows: RssRecord[]): void {
 }
 
 export function reportTargets(
-  rows: Array<{ target: string; goal: string; measured: number | undefined; met: boolean | undefined }>,
+  rows: Array<{
+    target: string;
+    goal: string;
+    measured: number | undefined;
+    met: boolean | undefined;
+    beside?: string;
+  }>,
 ): void {
   table(
     'Targets (goals on this machine, not assertions)',
@@ -228,6 +234,7 @@ export function reportTargets(
       goal: r.goal,
       measured: round(r.measured, 2),
       met: r.met === undefined ? 'not run' : r.met ? 'yes' : 'NO',
+      'Kafka client alone, same run': r.beside ?? '',
     })),
   );
 }

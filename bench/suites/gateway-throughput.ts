@@ -5,6 +5,7 @@ import { type ChildService, spawnService } from '../lib/child-service.ts';
 import { type ProfileSummary, summarizeNewestProfile } from '../lib/cpu-profile-summary.ts';
 import { cpuDelta, snapshotCpu } from '../lib/cpu-usage.ts';
 import { runHttpLoad } from '../lib/http-load.ts';
+import { listPids, readPeakRssMb, readProcTimes } from '../lib/proc.ts';
 import { type RssRecord, recordRss } from '../lib/rss-record.ts';
 import { DEFAULT_WORKLOAD, SpendEventGenerator } from '../workload/spend-events.ts';
 import { toMessage } from '../workload/to-message.ts';
@@ -44,6 +45,13 @@ export interface GatewayOptions {
   env: Record<string, string>;
   /** Write and summarise a V8 CPU profile of the gateway process. */
   profileDir?: string;
+}
+
+/** The gateway and its workers (GATEWAY_WORKERS > 1 forks them): every process whose parent it is. */
+function processTree(pid: number): number[] {
+  const pids = [pid];
+  for (const other of listPids()) if (readProcTimes(other)?.ppid === pid) pids.push(other);
+  return pids;
 }
 
 /**
@@ -95,7 +103,8 @@ export async function measureGateway(
     const load = { url, token: INGEST_TOKEN, connections: options.connections };
     // Warm-up: JIT, connection pools, producer metadata.
     await runHttpLoad({ ...load, bodies: bodiesFor(10), seconds: Math.min(2, options.seconds) });
-    const before = snapshotCpu({ gateway: [gateway.pid] });
+    const pids = processTree(gateway.pid);
+    const before = snapshotCpu({ gateway: pids });
     const rows: GatewayRow[] = [];
     for (const batch of options.batches) {
       const bodies = bodiesFor(batch);
@@ -112,8 +121,13 @@ export async function measureGateway(
         failures: max.non2xx + max.errors + held.non2xx + held.errors,
       });
     }
-    const cpuSeconds = cpuDelta(before, snapshotCpu({ gateway: [gateway.pid] }));
+    const cpuSeconds = cpuDelta(before, snapshotCpu({ gateway: pids }));
     const memory = await recordRss('gateway', 'gateway throughput', gateway);
+    if (pids.length > 1) {
+      // With workers: the sum of every process's peak (the heap split is one worker's).
+      memory.mb = pids.reduce((sum, pid) => sum + (readPeakRssMb(pid) ?? 0), 0);
+      memory.run = `gateway throughput, ${pids.length - 1} workers + primary`;
+    }
     await gateway.stop();
     const profile = options.profileDir ? summarizeNewestProfile(options.profileDir) : undefined;
     return { rows, sendBatch, broker, memory, cpuSeconds, profile };

@@ -40,6 +40,7 @@ export {
   SpendEventSchema,
   spendDay,
 } from './spend-event.ts';
+export { parseSpendEventBatchFast, parseSpendEventFast } from './spend-event-fast-path.ts';
 export { isStorableText } from './storable-text.ts';
 export {
   EARLIEST_DATE,

@@ -40,6 +40,16 @@ describe('gateway config', () => {
     assert.deepEqual(config.kafka.brokers, ['127.0.0.1:9092']);
     assert.equal(config.maxEventsPerRequest, 1000);
     assert.deepEqual(config.topicDurability, { replicationFactor: 3, minInsyncReplicas: 2 });
+    assert.equal(config.workers, 1);
+  });
+
+  it('reads GATEWAY_WORKERS and refuses a count below 1, naming the variable', () => {
+    const base = { LEDGER_INGEST_TOKENS: 'a-token-of-16-chars+' };
+    assert.equal(loadGatewayConfig({ ...base, GATEWAY_WORKERS: '2' }).workers, 2);
+    assert.throws(
+      () => loadGatewayConfig({ ...base, GATEWAY_WORKERS: '0' }),
+      (e: unknown) => e instanceof ConfigError && e.message.includes('GATEWAY_WORKERS'),
+    );
   });
 
   it('reads model price overrides from JSON and refuses bad ones, naming the variable', () => {

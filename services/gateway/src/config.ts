@@ -44,6 +44,11 @@ export const GatewayConfigSchema = z
     MODEL_PRICE_OVERRIDES: modelPriceOverrides(),
     /** A publish not acknowledged by Kafka within this time answers 503. */
     PUBLISH_ACK_TIMEOUT_MS: positiveInt(5_000),
+    /**
+     * Gateway processes on this host (node:cluster), sharing its ports; 1 = this process serves.
+     * The gateway is CPU-bound in one thread; more workers use more cores.
+     */
+    GATEWAY_WORKERS: positiveInt(1),
     /** Idempotent Kafka producers side by side, each with one produce request in flight. */
     GATEWAY_PRODUCERS: positiveInt(1),
     /** How long an event may wait for others to share its produce request (0 = none). */
@@ -77,6 +82,7 @@ export const GatewayConfigSchema = z
     litellmMaxBodyBytes: env.LITELLM_MAX_BODY_BYTES,
     modelPriceOverrides: env.MODEL_PRICE_OVERRIDES,
     publishAckTimeoutMs: env.PUBLISH_ACK_TIMEOUT_MS,
+    workers: env.GATEWAY_WORKERS,
     producers: env.GATEWAY_PRODUCERS,
     lingerMs: env.PUBLISH_LINGER_MS,
     envelopes: env.PUBLISH_ENVELOPES,

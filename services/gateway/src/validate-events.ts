@@ -1,4 +1,4 @@
-import { type BatchParseResult, parseSpendEventBatch } from '@spend-ledger/contract';
+import { type BatchParseResult, parseSpendEventBatchFast } from '@spend-ledger/contract';
 import { ApiError, type ErrorDetail } from '@spend-ledger/platform';
 import type { GatewayMetrics } from './metrics.ts';
 import { fillMissingSpend } from './pricing/fill-missing-spend.ts';
@@ -26,10 +26,12 @@ export function checkBatchSize(count: number, max: number): void {
 
 /**
  * Prices the events that arrived without a cost, then validates the batch with the contract:
- * the one step between a parsed body and publishEvents for every ingest endpoint.
+ * the one step between a parsed body and publishEvents for every ingest endpoint. The contract's
+ * fast path answers for events of the common shape; zod (the source of truth) for the rest and for
+ * every refusal.
  */
 export function validateEvents(items: readonly unknown[], deps: ValidateDeps): BatchParseResult {
-  return parseSpendEventBatch(
+  return parseSpendEventBatchFast(
     fillMissingSpend(items, deps.pricer, (outcome) =>
       deps.metrics.eventsPriced.labels({ source: outcome }).inc(),
     ),
