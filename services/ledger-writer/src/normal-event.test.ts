@@ -46,6 +46,12 @@ const variants: Array<[string, Record<string, unknown>]> = [
   ['timestamp with offset', { timestamp: '2026-11-28T10:00:00.000+01:00' }],
   ['month 13', { timestamp: '2026-13-28T10:00:00.000Z' }],
   ['February 30', { timestamp: '2026-02-30T10:00:00.000Z' }],
+  ['February 29, 2028', { timestamp: '2028-02-29T10:00:00.000Z' }],
+  ['February 29, 2100', { timestamp: '2100-02-29T10:00:00.000Z' }],
+  ['April 31', { end_time: '2026-04-31T10:00:00.000Z' }],
+  ['minute 60', { end_time: '2026-11-28T10:60:00.000Z' }],
+  ['second 60', { timestamp: '2026-11-28T10:00:60.000Z' }],
+  ['first instant', { timestamp: '2000-01-01T00:00:00.000Z' }],
   ['hour 24', { timestamp: '2026-11-28T24:00:00.000Z' }],
   ['year 1999', { timestamp: '1999-12-31T23:59:59.999Z' }],
   ['year 2200', { timestamp: '2200-01-01T00:00:00.000Z' }],
@@ -108,10 +114,24 @@ describe('asNormalEvent (the writer fast path past zod)', () => {
       'minimal nulls',
       'no tags, no metadata',
       'empty api key',
+      'February 29, 2028',
+      'first instant',
       'last instant',
       'longest request id',
       'nested metadata',
     ]);
+  });
+
+  it('reads timestamps as zod does, for every month and day around the edges of the window', () => {
+    const pad = (n: number) => String(n).padStart(2, '0');
+    for (const year of [1999, 2000, 2024, 2100, 2199, 2200])
+      for (let month = 0; month <= 13; month++)
+        for (let day = 0; day <= 32; day++) {
+          const value = { ...normal(), timestamp: `${year}-${pad(month)}-${pad(day)}T23:59:59.999Z` };
+          const parsed = SpendEventSchema.safeParse(value);
+          const zodNormal = parsed.success && parsed.data.timestamp === value.timestamp;
+          assert.equal(asNormalEvent(value) !== undefined, zodNormal, value.timestamp);
+        }
   });
 
   it('refuses what is not an object', () => {

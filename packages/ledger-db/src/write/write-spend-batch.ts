@@ -81,9 +81,10 @@ export interface PreparedSpendBatch {
 }
 
 interface EncodedAggregates {
-  daily: string;
-  rollup: string;
-  totals: string;
+  /** One JSON array per column of each table (encodeAggregates). */
+  daily: string[];
+  rollup: string[];
+  totals: string[];
   rows: { daily: number; rollup: number; totals: number };
 }
 
@@ -447,114 +448,107 @@ function recordsetOf(fields: readonly Field[]): string {
 const jsonRows = (json: string, columns: string) =>
   sql`rows from (json_to_recordset(${json}::json) as (${sql.raw(columns)})) with ordinality`;
 
-/** A column of an aggregate table as the JSON rows carry it: [key, Postgres type]. */
-type JsonColumn = readonly [string, string];
+/**
+ * A column of an aggregate table as the write sends it: [alias, Postgres type, value of a row]. The
+ * aggregates travel as columns, one JSON array per column (see encodeAggregates), not as JSON rows.
+ */
+type ColumnOf<R> = readonly [string, string, (row: R) => string | number];
 
-/** The additive columns every aggregate table has (the one metric list, figures.ts), as JSON keys. */
-const METRIC_KEYS = {
-  prompt_tokens: ['pt', 'bigint'],
-  completion_tokens: ['ct', 'bigint'],
-  cache_read_input_tokens: ['cr', 'bigint'],
-  cache_creation_input_tokens: ['cc', 'bigint'],
-  spend: ['s', 'numeric'],
-  api_requests: ['n', 'bigint'],
-  successful_requests: ['ok', 'bigint'],
-  failed_requests: ['ko', 'bigint'],
-} as const satisfies Record<Metric, JsonColumn>;
-type MetricKey = (typeof METRIC_KEYS)[Metric][0];
+/** The additive columns every aggregate table has (the one metric list, figures.ts). */
+const METRIC_COLUMNS = {
+  prompt_tokens: ['pt', 'bigint', (r) => r.promptTokens],
+  completion_tokens: ['ct', 'bigint', (r) => r.completionTokens],
+  cache_read_input_tokens: ['cr', 'bigint', (r) => r.cacheReadInputTokens],
+  cache_creation_input_tokens: ['cc', 'bigint', (r) => r.cacheCreationInputTokens],
+  spend: ['s', 'numeric', (r) => r.spend.toString()],
+  api_requests: ['n', 'bigint', (r) => r.apiRequests],
+  successful_requests: ['ok', 'bigint', (r) => r.successfulRequests],
+  failed_requests: ['ko', 'bigint', (r) => r.failedRequests],
+} as const satisfies Record<Metric, ColumnOf<SpendMetrics>>;
 
 /**
  * An aggregate table's upsert, its SQL text built once at start-up: the conflict-key columns, then
- * the metric columns, each read from its JSON key. Table and column names come from the Drizzle
- * tables, never from input.
+ * the metric columns, each read from its own JSON array. Table and column names come from the
+ * Drizzle tables, never from input.
  */
-interface AggregateTable {
-  /** `insert into <table> as cur (<columns>) select <json keys>`. */
+interface AggregateTable<R> {
+  /** `insert into <table> as cur (<columns>) select <aliases cast to their types>`. */
   insert: string;
-  /** The json_to_recordset column definitions. */
-  recordset: string;
+  /** `rows from (json_array_elements_text($n::json), …) with ordinality as c(<aliases>, ord)`: one per column. */
+  columns: ReadonlyArray<ColumnOf<R>>;
   /** `on conflict (<keys>) do update set <metric> = cur.<metric> + excluded.<metric>, …`. */
   onConflict: string;
 }
 
-function aggregateTable<T extends Table>(
+function aggregateTable<T extends Table, R extends SpendMetrics>(
   table: T,
-  keys: Partial<Record<ColumnName<T>, JsonColumn>>,
-): AggregateTable {
-  const columns = Object.entries<JsonColumn>({ ...keys, ...METRIC_KEYS } as Record<string, JsonColumn>);
-  const additions = Object.keys(METRIC_KEYS)
+  keys: Partial<Record<ColumnName<T>, ColumnOf<R>>>,
+): AggregateTable<R> {
+  const columns = Object.entries<ColumnOf<R>>({ ...keys, ...METRIC_COLUMNS } as Record<string, ColumnOf<R>>);
+  const additions = Object.keys(METRIC_COLUMNS)
     .map((m) => `${m} = cur.${m} + excluded.${m}`)
     .join(', ');
   return {
-    insert: `insert into ${getTableName(table)} as cur (${columns.map(([column]) => column).join(', ')}) select ${columns.map(([, [key]]) => key).join(', ')}`,
-    recordset: columns.map(([, [key, type]]) => `${key} ${type}`).join(', '),
+    insert: `insert into ${getTableName(table)} as cur (${columns.map(([column]) => column).join(', ')}) select ${columns.map(([, [alias, type]]) => (type === 'text' ? alias : `${alias}::${type}`)).join(', ')}`,
+    columns: columns.map(([, column]) => column),
     onConflict: `on conflict (${Object.keys(keys).join(', ')}) do update set ${additions}, updated_at = now()`,
   };
 }
 
-const DAILY_SPEND = aggregateTable(dailySpend, {
-  entity_type: ['t', 'text'],
-  entity_id: ['i', 'text'],
-  day: ['d', 'date'],
-  hour: ['h', 'smallint'],
-  api_key: ['k', 'text'],
-  model: ['m', 'text'],
-  provider: ['p', 'text'],
+const DAILY_SPEND = aggregateTable<typeof dailySpend, DailyDelta>(dailySpend, {
+  entity_type: ['t', 'text', (r) => r.entityType],
+  entity_id: ['i', 'text', (r) => r.entityId],
+  day: ['d', 'date', (r) => r.day],
+  hour: ['h', 'smallint', (r) => r.hour],
+  api_key: ['k', 'text', (r) => r.apiKey],
+  model: ['m', 'text', (r) => r.model],
+  provider: ['p', 'text', (r) => r.provider],
 });
-const DAILY_ROLLUP = aggregateTable(dailyRollup, {
-  dimension: ['t', 'text'],
-  value: ['i', 'text'],
-  day: ['d', 'date'],
+const DAILY_ROLLUP = aggregateTable<typeof dailyRollup, RollupDelta>(dailyRollup, {
+  dimension: ['t', 'text', (r) => r.dimension],
+  value: ['i', 'text', (r) => r.value],
+  day: ['d', 'date', (r) => r.day],
 });
-const ENTITY_TOTALS = aggregateTable(entityTotals, {
-  entity_type: ['t', 'text'],
-  entity_id: ['i', 'text'],
+const ENTITY_TOTALS = aggregateTable<typeof entityTotals, TotalDelta>(entityTotals, {
+  entity_type: ['t', 'text', (r) => r.entityType],
+  entity_id: ['i', 'text', (r) => r.entityId],
 });
 
-/** The rows of each aggregate table as the JSON its upsert unpacks, in conflict-key (lock) order. */
+/**
+ * The rows of each aggregate table, in conflict-key (lock) order, as one JSON array per column.
+ * Columns, not JSON objects: the writer allocates no object per row (an event makes ~7 aggregate
+ * rows, and the per-row objects were the encoding's and much of the GC's cost), and Postgres reads
+ * arrays of scalars faster than json_to_recordset matches keys (measured on one 29,308-row window:
+ * 309–339 ms against 404–429 ms, on a loaded machine).
+ */
 function encodeAggregates(deltas: SpendDeltas): EncodedAggregates {
   return {
-    daily: JSON.stringify(deltas.daily.map(dailyRow)),
-    rollup: JSON.stringify(deltas.rollup.map(rollupRow)),
-    totals: JSON.stringify(deltas.totals.map(totalRow)),
+    daily: encodeColumns(DAILY_SPEND, deltas.daily),
+    rollup: encodeColumns(DAILY_ROLLUP, deltas.rollup),
+    totals: encodeColumns(ENTITY_TOTALS, deltas.totals),
     rows: { daily: deltas.daily.length, rollup: deltas.rollup.length, totals: deltas.totals.length },
   };
 }
 
-/**
- * Adds the metrics to a row's keys under their JSON keys (METRIC_KEYS). Assigned, not spread:
- * tens of thousands of rows per window go through here, and one hidden class per table is what
- * JSON.stringify serialises fastest (measured: a spread 10–20% slower, hand-built JSON text five
- * times slower).
- */
-function withMetrics<R extends object>(row: R, m: SpendMetrics): R {
-  const r = row as R & Record<MetricKey, unknown>;
-  r.pt = m.promptTokens;
-  r.ct = m.completionTokens;
-  r.cr = m.cacheReadInputTokens;
-  r.cc = m.cacheCreationInputTokens;
-  r.s = m.spend.toString();
-  r.n = m.apiRequests;
-  r.ok = m.successfulRequests;
-  r.ko = m.failedRequests;
-  return r;
+function encodeColumns<R>(table: AggregateTable<R>, rows: readonly R[]): string[] {
+  return table.columns.map(([, , valueOf]) => {
+    const values = new Array<string | number>(rows.length);
+    for (let i = 0; i < rows.length; i++) values[i] = valueOf(rows[i] as R);
+    return JSON.stringify(values);
+  });
 }
-// Keys as in the tables above.
-const dailyRow = (r: DailyDelta) =>
-  withMetrics(
-    { t: r.entityType, i: r.entityId, d: r.day, h: r.hour, k: r.apiKey, m: r.model, p: r.provider },
-    r,
-  );
-const rollupRow = (r: RollupDelta) => withMetrics({ t: r.dimension, i: r.value, d: r.day }, r);
-const totalRow = (r: TotalDelta) => withMetrics({ t: r.entityType, i: r.entityId }, r);
 
 /**
  * The one shape of every aggregate write: insert the rows, and where the conflict key exists add
- * each metric to it; only when `condition` holds. `json` holds the rows sorted by the conflict key
- * (lock order).
+ * each metric to it; only when `condition` holds. `columns` hold the rows sorted by the conflict key
+ * (lock order); WITH ORDINALITY keeps that order.
  */
-const upsertAdditive = (table: AggregateTable, json: string, condition: SQL) => sql`
-    ${sql.raw(table.insert)} from ${jsonRows(json, table.recordset)}
+const upsertAdditive = <R>(table: AggregateTable<R>, columns: readonly string[], condition: SQL) => sql`
+    ${sql.raw(table.insert)}
+    from rows from (${sql.join(
+      columns.map((json) => sql`json_array_elements_text(${json}::json)`),
+      sql`, `,
+    )}) with ordinality as c(${sql.raw(table.columns.map(([alias]) => alias).join(', '))}, ord)
     where ${condition}
-    order by ordinality
+    order by ord
     ${sql.raw(table.onConflict)}`;
