@@ -63,10 +63,10 @@ export interface PreparedSpendBatch {
   /** Deduplicated by request_id, sorted by it (the lock order of the request_ids inserts). */
   events: SpendEvent[];
   /**
-   * The events as JSON rows: every column when `spendLogs`, else only what request_ids keeps
-   * (DISABLE_SPEND_LOGS: aggregates only, dedupe kept).
+   * The events as one JSON array per column: every column when `spendLogs`, else only what
+   * request_ids keeps (DISABLE_SPEND_LOGS: aggregates only, dedupe kept).
    */
-  logs: string;
+  logs: string[];
   /** Whether the write inserts per-request rows into spend_logs. */
   spendLogs: boolean;
   aggregates: EncodedAggregates;
@@ -108,7 +108,7 @@ export function prepareSpendBatch(
   return {
     received: events.length,
     events: unique,
-    logs: JSON.stringify(unique.map(spendLogs ? logRow : idRow)),
+    logs: spendLogs ? encodeEvents(unique, LOG_SOURCE, LOG_VALUES) : encodeEvents(unique, ID_FIELDS, ID_VALUES),
     spendLogs,
     aggregates: encodeAggregates(aggregateSpend(unique)),
     copies,
@@ -318,36 +318,65 @@ const CONFLICT_FIELDS = [
 
 type JsonKey<F extends readonly Field[]> = Extract<F[number], { key: string }>['key'];
 
-const logRow = (e: SpendEvent) =>
-  ({
-    r: e.request_id,
-    ts: e.timestamp,
-    et: e.end_time,
-    k: e.api_key,
-    u: e.user_id,
-    tm: e.team_id,
-    o: e.org_id,
-    eu: e.end_user_id,
-    tg: e.tags,
-    m: e.model,
-    mg: e.model_group,
-    p: e.provider,
-    pt: e.prompt_tokens,
-    ct: e.completion_tokens,
-    cr: e.cache_read_input_tokens,
-    cc: e.cache_creation_input_tokens,
-    s: e.spend,
-    ss: e.spend_source,
-    st: e.status,
-    md: e.metadata,
-    dg: eventDigest(e),
-  }) satisfies Record<JsonKey<typeof LOG_FIELDS> | 'dg', unknown>;
-/** What request_ids keeps, for DISABLE_SPEND_LOGS; same keys as logRow. */
-const idRow = (e: SpendEvent) =>
-  ({ r: e.request_id, ts: e.timestamp, dg: eventDigest(e) }) satisfies Record<
-    JsonKey<typeof ID_FIELDS>,
-    unknown
-  >;
+/** Each column of a per-request row, as its value is read from the event (keys as in LOG_FIELDS). */
+const LOG_VALUES = {
+  r: (e) => e.request_id,
+  ts: (e) => e.timestamp,
+  et: (e) => e.end_time,
+  k: (e) => e.api_key,
+  u: (e) => e.user_id,
+  tm: (e) => e.team_id,
+  o: (e) => e.org_id,
+  eu: (e) => e.end_user_id,
+  tg: (e) => textArray(e.tags),
+  m: (e) => e.model,
+  mg: (e) => e.model_group,
+  p: (e) => e.provider,
+  pt: (e) => e.prompt_tokens,
+  ct: (e) => e.completion_tokens,
+  cr: (e) => e.cache_read_input_tokens,
+  cc: (e) => e.cache_creation_input_tokens,
+  s: (e) => e.spend,
+  ss: (e) => e.spend_source,
+  st: (e) => e.status,
+  md: (e) => e.metadata,
+  dg: (e) => eventDigest(e),
+} as const satisfies Record<JsonKey<typeof LOG_FIELDS> | 'dg', (e: SpendEvent) => unknown>;
+/** What request_ids keeps, for DISABLE_SPEND_LOGS; same keys as LOG_VALUES. */
+const ID_VALUES = { r: LOG_VALUES.r, ts: LOG_VALUES.ts, dg: LOG_VALUES.dg } as const satisfies Record<
+  JsonKey<typeof ID_FIELDS>,
+  (e: SpendEvent) => unknown
+>;
+
+/** A Postgres text[] literal: tags travel as one text per event, cast to text[] by the statement. */
+function textArray(values: readonly string[]): string {
+  if (values.length === 0) return '{}';
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as string;
+    out += `${i === 0 ? '' : ','}"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`;
+  }
+  return `${out}}`;
+}
+
+/**
+ * The per-request rows as one JSON array per column (see encodeAggregates for why columns), in the
+ * order of `fields`: the events' (sorted) order is the lock order.
+ */
+function encodeEvents(
+  events: readonly SpendEvent[],
+  fields: readonly Field[],
+  values: Record<string, (e: SpendEvent) => unknown>,
+): string[] {
+  return fields.flatMap((f) => {
+    if (!f.key) return [];
+    const valueOf = values[f.key] as (e: SpendEvent) => unknown;
+    const column = new Array<unknown>(events.length);
+    for (let i = 0; i < events.length; i++) column[i] = valueOf(events[i] as SpendEvent);
+    return [JSON.stringify(column)];
+  });
+}
+const LOG_SOURCE = [...LOG_FIELDS, DIGEST_FIELD] as const;
 const conflictRow = (c: RequestIdConflict) =>
   ({ r: c.requestId, dg: c.digest, kd: c.keptDigest, k: c.apiKey, ts: c.timestamp }) satisfies Record<
     JsonKey<typeof CONFLICT_FIELDS>,
@@ -355,8 +384,6 @@ const conflictRow = (c: RequestIdConflict) =>
   >;
 /** The UTC day of an event (its partition): the contract's timestamps are RFC 3339 with a zone. */
 const utcDayOf = (e: SpendEvent): string => new Date(e.timestamp).toISOString().slice(0, 10);
-const ID_COLUMNS = recordsetOf(ID_FIELDS);
-const LOG_COLUMNS = recordsetOf([...LOG_FIELDS, DIGEST_FIELD]);
 const CONFLICT_COLUMNS = recordsetOf(CONFLICT_FIELDS);
 /** `insert into request_ids (<columns>) select <values>`, built once. */
 const INSERT_IDS = `insert into ${getTableName(requestIds)} (${columnsOf(ID_FIELDS)})
@@ -373,7 +400,7 @@ export function writeStatement(batch: PreparedSpendBatch, conflicts: readonly Re
   const expected = sql`${batch.events.length}::bigint`;
   const allNew = sql`(select n from fresh) = ${expected}`;
   return sql`
-    with src as (select * from ${jsonRows(batch.logs, batch.spendLogs ? LOG_COLUMNS : ID_COLUMNS)}),
+    with src as (${columnRows(batch.logs, batch.spendLogs ? LOG_SOURCE : ID_FIELDS)}),
     ids as (
       ${sql.raw(INSERT_IDS)}
       order by ordinality
@@ -447,6 +474,19 @@ function recordsetOf(fields: readonly Field[]): string {
  */
 const jsonRows = (json: string, columns: string) =>
   sql`rows from (json_to_recordset(${json}::json) as (${sql.raw(columns)})) with ordinality`;
+
+/**
+ * Rows sent as one JSON array per column, zipped back by ROWS FROM, each cast to its field's type and
+ * named by its key (the names the select lists use), with their `ordinality` (the lock order).
+ */
+const columnRows = (columns: readonly string[], fields: readonly Field[]) => {
+  const keyed = fields.filter((f): f is Field & { key: string; type: string } => f.key !== undefined);
+  return sql`select ${sql.raw(keyed.map((f) => (f.type === 'text' ? f.key : `${f.key}::${f.type} as ${f.key}`)).join(', '))}, ordinality
+    from rows from (${sql.join(
+      columns.map((json) => sql`json_array_elements_text(${json}::json)`),
+      sql`, `,
+    )}) with ordinality as c(${sql.raw(keyed.map((f) => f.key).join(', '))}, ordinality)`;
+};
 
 /**
  * A column of an aggregate table as the write sends it: [alias, Postgres type, value of a row]. The
