@@ -195,7 +195,9 @@ try {
   );
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = `${RESULTS_DIR}bench-${options.mode}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
-  const correctness = [r.writer, r.writerNoLogs, ...r.scaling, r.naive, r.e2e].filter((x) => x && !x.check.ok).length;
+  const correctness = [r.writer, r.writerNoLogs, ...r.scaling, r.naive, r.e2e].filter(
+    (x) => x && !x.check.ok,
+  ).length;
   writeFileSync(
     file,
     `${JSON.stringify(

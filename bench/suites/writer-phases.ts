@@ -47,16 +47,14 @@ export async function measureWriterPhases(
   const recent = new RecentRequestIds(200_000);
   try {
     for (let done = 0; done < events; done += batchSize) {
-      const values = generator
-        .take(Math.min(batchSize, events - done))
-        .map((e, i) => ({
-          key: null,
-          value: Buffer.from(JSON.stringify(e)),
-          headers: { 'contract-version': CONTRACT_VERSION },
-          offset: String(done + i),
-          timestamp: '0',
-          attributes: 0,
-        }));
+      const values = generator.take(Math.min(batchSize, events - done)).map((e, i) => ({
+        key: null,
+        value: Buffer.from(JSON.stringify(e)),
+        headers: { 'contract-version': CONTRACT_VERSION },
+        offset: String(done + i),
+        timestamp: '0',
+        attributes: 0,
+      }));
       let t = performance.now();
       const decoded = decodeMessages(values).events;
       sums.decode += performance.now() - t;

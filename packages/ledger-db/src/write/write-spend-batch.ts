@@ -108,7 +108,9 @@ export function prepareSpendBatch(
   return {
     received: events.length,
     events: unique,
-    logs: spendLogs ? encodeEvents(unique, LOG_SOURCE, LOG_VALUES) : encodeEvents(unique, ID_FIELDS, ID_VALUES),
+    logs: spendLogs
+      ? encodeEvents(unique, LOG_SOURCE, LOG_VALUES)
+      : encodeEvents(unique, ID_FIELDS, ID_VALUES),
     spendLogs,
     aggregates: encodeAggregates(aggregateSpend(unique)),
     copies,
@@ -271,11 +273,10 @@ async function knownRequestIds(
 }
 
 /**
- * The JSON rows use one- and two-letter keys: the keys were over half of every payload, which
- * Postgres parses and the writer encodes, holds and sends once per window. Each table below is the
- * one mapping of (column, JSON key, recordset type); the insert column lists, the recordset
- * definitions and the select lists are all generated from it, the column names read from the
- * Drizzle tables, so a renamed column fails `tsc` (and write-statement.test.ts), not a write.
+ * Each table below is the one mapping of (column, key, type): the key names the column's JSON array
+ * (columnRows) or recordset field (conflicts), and the insert column lists, the casts and the select
+ * lists are all generated from it, the column names read from the Drizzle tables, so a renamed
+ * column fails `tsc` (and write-statement.test.ts), not a write.
  */
 const LOG_FIELDS = [
   { column: spendLogs.requestId.name, key: 'r', type: 'text' },
@@ -370,9 +371,9 @@ function encodeEvents(
 ): string[] {
   return fields.flatMap((f) => {
     if (!f.key) return [];
-    const valueOf = values[f.key] as (e: SpendEvent) => unknown;
+    const read = values[f.key] as (e: SpendEvent) => unknown;
     const column = new Array<unknown>(events.length);
-    for (let i = 0; i < events.length; i++) column[i] = valueOf(events[i] as SpendEvent);
+    for (let i = 0; i < events.length; i++) column[i] = read(events[i] as SpendEvent);
     return [JSON.stringify(column)];
   });
 }
@@ -393,8 +394,8 @@ const INSERT_IDS = `insert into ${getTableName(requestIds)} (${columnsOf(ID_FIEL
  * The whole write as one statement. The dedupe record (request_ids) is inserted first; the
  * per-request rows and the aggregates read the count of new ids, so they run after it, in the same
  * order in every writer (same plan): with each list sorted by its conflict key, concurrent writers
- * take row locks in one order and cannot deadlock. `src` is read twice, so Postgres parses the JSON
- * once and keeps the rows (a CTE referenced twice is materialised).
+ * take row locks in one order and cannot deadlock. `src` is read twice, so Postgres unpacks the
+ * columns once and keeps the rows (a CTE referenced twice is materialised).
  */
 export function writeStatement(batch: PreparedSpendBatch, conflicts: readonly RequestIdConflict[] = []): SQL {
   const expected = sql`${batch.events.length}::bigint`;
@@ -444,8 +445,8 @@ const INSERT_CONFLICTS = `insert into ${getTableName(requestIdConflicts)} (${col
     select ${selectOf(CONFLICT_FIELDS)}`;
 
 /**
- * One column of a table written from JSON rows: its name (from the Drizzle table), the JSON key
- * and recordset type it is read from, and the select expression when it is not the key itself.
+ * One column of a table written from JSON: its name (from the Drizzle table), the key and type it is
+ * read as, and the select expression when it is not the key itself.
  */
 interface Field {
   column: string;
@@ -468,8 +469,9 @@ function recordsetOf(fields: readonly Field[]): string {
 }
 
 /**
- * Rows travel as one JSON parameter unpacked by json_to_recordset: one round trip and one statement
- * whatever the batch size, far from the 65,535-parameter limit of multi-row VALUES. WITH ORDINALITY
+ * Conflicts (rare, a few rows) travel as one JSON parameter of rows unpacked by json_to_recordset;
+ * everything else as JSON arrays of columns (columnRows, upsertAdditive). Either way: one round
+ * trip and one statement whatever the batch size, far from the 65,535-parameter limit of multi-row VALUES. WITH ORDINALITY
  * keeps the caller's (sorted) order, which is the lock order.
  */
 const jsonRows = (json: string, columns: string) =>
@@ -571,9 +573,9 @@ function encodeAggregates(deltas: SpendDeltas): EncodedAggregates {
 }
 
 function encodeColumns<R>(table: AggregateTable<R>, rows: readonly R[]): string[] {
-  return table.columns.map(([, , valueOf]) => {
+  return table.columns.map(([, , read]) => {
     const values = new Array<string | number>(rows.length);
-    for (let i = 0; i < rows.length; i++) values[i] = valueOf(rows[i] as R);
+    for (let i = 0; i < rows.length; i++) values[i] = read(rows[i] as R);
     return JSON.stringify(values);
   });
 }
