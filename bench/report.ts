@@ -1,7 +1,8 @@
+import { rowLockWaits } from './lib/pg-activity.ts';
 import type { RssRecord } from './lib/rss-record.ts';
 import { ratio, round } from './lib/stats.ts';
 import { printTable } from './lib/table.ts';
-import type { CollapseRow } from './suites/aggregate-collapse.ts';
+import type { CollapseRow, ShardChoiceRow } from './suites/aggregate-collapse.ts';
 import type { CopyResult } from './suites/copy-limit.ts';
 import type { EndToEndResult } from './suites/end-to-end.ts';
 import type { GatewayResult } from './suites/gateway-throughput.ts';
@@ -141,8 +142,12 @@ export function reportScaling(runs: WriterRun[]): void {
   if (runs.length === 0) return;
   const one = runs.find((r) => r.replicas === 1)?.eventsPerSecond;
   table(
-    '4. Writer scaling on 6 partitions (2 cores: this shows overhead, not speed-up)',
-    runs.map((w) => ({ ...writerRow(w), 'vs 1 replica': ratio(w.eventsPerSecond, one) })),
+    "4. Writer scaling on 6 partitions (2 cores: this shows overhead, not speed-up); row-lock waits: mean backends waiting on another writer's row (transactionid/tuple locks)",
+    runs.map((w) => ({
+      ...writerRow(w),
+      'vs 1 replica': ratio(w.eventsPerSecond, one),
+      'row-lock waits': rowLockWaits(w.pgActivity),
+    })),
   );
   table('CPU seconds during the scaling runs', runs.map(cpuRow));
   reportScalingActivity(runs);
@@ -247,6 +252,14 @@ export function reportCollapse(rows: CollapseRow[]): void {
       ...Object.fromEntries(Object.entries(r.dailyByEntity).map(([k, v]) => [`daily ${k}`, v])),
       'aggregate µs/event': r.aggregateMicros,
     })),
+  );
+}
+
+export function reportShardChoice(rows: ShardChoiceRow[]): void {
+  if (rows.length === 0) return;
+  table(
+    'Aggregate rows per event (daily + roll-up + totals) by shard choice, 6 partitions (the writer shards per window)',
+    rows.map((r) => ({ 'window (events)': r.window, ...r.rowsPerEvent })),
   );
 }
 

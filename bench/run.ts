@@ -5,7 +5,12 @@ import { parseBenchOptions, type SuiteName } from './cli-options.ts';
 import { createBenchKafka, deleteBenchTopics } from './lib/bench-kafka.ts';
 import type { RssRecord } from './lib/rss-record.ts';
 import * as report from './report.ts';
-import { type CollapseRow, measureCollapse } from './suites/aggregate-collapse.ts';
+import {
+  type CollapseRow,
+  measureCollapse,
+  measureShardChoice,
+  type ShardChoiceRow,
+} from './suites/aggregate-collapse.ts';
 import type { CopyResult } from './suites/copy-limit.ts';
 import { measureCopyLimit } from './suites/copy-limit.ts';
 import { type EndToEndResult, measureEndToEnd } from './suites/end-to-end.ts';
@@ -38,10 +43,11 @@ const r: {
   naive?: NaiveResult;
   phases: PhaseResult[];
   collapse: CollapseRow[];
+  shardChoice: ShardChoiceRow[];
   scaling: WriterRun[];
   gateway?: GatewayResult;
   e2e?: EndToEndResult;
-} = { phases: [], collapse: [], scaling: [] };
+} = { phases: [], collapse: [], shardChoice: [], scaling: [] };
 
 /** Runs one suite; a failure is recorded and the other suites still run. */
 async function suite(name: string, fn: () => Promise<void>): Promise<void> {
@@ -120,6 +126,10 @@ try {
       r.collapse = measureCollapse(options.collapseWindows, options.collapseEvents);
     });
     report.reportCollapse(r.collapse);
+    await suite('shard choice', async () => {
+      r.shardChoice = measureShardChoice(options.collapseWindows, options.collapseEvents);
+    });
+    report.reportShardChoice(r.shardChoice);
   }
   if (wants('scaling')) {
     // Its own, smaller topic keeps the full run within ~15 minutes; every replica count reads the

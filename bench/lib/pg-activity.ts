@@ -63,3 +63,15 @@ export function sampleActivity(
     },
   };
 }
+
+/**
+ * Mean number of backends waiting on another transaction's row: Postgres shows a row-lock wait as a
+ * wait for the holder's transaction id (`transactionid`) or, for the next in the queue, for the
+ * tuple lock (`tuple`). Writers serialising on shared aggregate rows show up here.
+ */
+export function rowLockWaits(activity: ReadonlyArray<{ state: string; backends: number }>): number {
+  const waits = activity
+    .filter((a) => /waiting on (transactionid|tuple) lock/.test(a.state))
+    .reduce((n, a) => n + a.backends, 0);
+  return Math.round(waits * 100) / 100;
+}

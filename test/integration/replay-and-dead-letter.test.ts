@@ -7,15 +7,21 @@ import { sql } from 'drizzle-orm';
 import { DLQ_HEADERS } from '../../services/ledger-writer/src/dead-letter.ts';
 import { type Pipeline, startPipeline } from './support/pipeline.ts';
 
-/** Every aggregate and total, as text, in a stable order: equal snapshots mean equal ledgers. */
+/**
+ * Every aggregate and total, summed over shards (a redelivery may be read by another writer, which
+ * writes its own shard), as text, in a stable order: equal snapshots mean equal ledgers.
+ */
 async function ledgerSnapshot(p: Pipeline): Promise<string> {
   const totals = await p.database.db.execute(
-    sql`select entity_type, entity_id, spend::text, prompt_tokens, completion_tokens, api_requests,
-          successful_requests, failed_requests from entity_totals order by 1, 2`,
+    sql`select entity_type, entity_id, sum(spend)::text as spend, sum(prompt_tokens) as prompt_tokens,
+          sum(completion_tokens) as completion_tokens, sum(api_requests) as api_requests,
+          sum(successful_requests) as successful_requests, sum(failed_requests) as failed_requests
+        from entity_totals group by 1, 2 order by 1, 2`,
   );
   const daily = await p.database.db.execute(
-    sql`select entity_type, entity_id, day, api_key, model, provider, spend::text, api_requests
-        from daily_spend order by 1, 2, 3, 4, 5, 6`,
+    sql`select entity_type, entity_id, day, hour, api_key, model, provider, sum(spend)::text as spend,
+          sum(api_requests) as api_requests
+        from daily_spend group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7`,
   );
   const logs = await p.database.db.execute(sql`select count(*)::int as n from spend_logs`);
   return JSON.stringify({ totals, daily, logs });

@@ -30,9 +30,10 @@ export interface BufferedConsumerOptions<T, P = T[]> {
   decode: (batch: PartitionBatch, control: DecodeControl) => Promise<T[]>;
   /**
    * CPU work on a closed window (e.g. aggregation and encoding), done while the previous window is
-   * still being flushed. Must not fail for any items decode returned.
+   * still being flushed. Must not fail for any items decode returned. `partitions` are the
+   * partitions the window's items were read from (never empty), which this process owns.
    */
-  prepare: (items: T[]) => P;
+  prepare: (items: T[], partitions: readonly number[]) => P;
   /** Makes a prepared window durable; must resolve only when it is, retrying as long as it should. */
   flush: (prepared: P, control: FlushControl) => Promise<void>;
   /** Flush once this many items are buffered... */
@@ -243,7 +244,7 @@ export class BufferedConsumer<T, P = T[]> {
       if (due) {
         const window = this.current;
         this.current = this.emptyWindow();
-        const prepared = this.options.prepare(window.items);
+        const prepared = this.options.prepare(window.items, [...window.offsets.keys()]);
         while (this.inFlight.size >= this.windowsInFlight) await Promise.race(this.inFlight);
         if (this.abandoned) return;
         this.startWindow(window, prepared);

@@ -2,7 +2,7 @@ import { PROXY_ENTITY_ID } from '@spend-ledger/contract';
 import { type SQL, sql } from 'drizzle-orm';
 import type { LedgerDb } from './client.ts';
 import type { SpendLogColumn } from './column-name.ts';
-import { METRIC_COLUMNS, type Metric, metricList } from './queries/figures.ts';
+import { METRIC_COLUMNS, type Metric } from './queries/figures.ts';
 import { readManifest } from './storage/archive-format.ts';
 import type { ArchiveStore } from './storage/archive-store.ts';
 import { addDays, listSpendLogPartitions } from './storage/spend-log-partitions.ts';
@@ -113,12 +113,13 @@ interface ArchivedDay {
 
 /**
  * Days in range that have aggregates but no partition (dropped by retention), split into those an
- * archive manifest proves and those nothing can. One roll-up row per day (the proxy's).
+ * archive manifest proves and those nothing can. The proxy's roll-up rows (one per shard) name
+ * every day with an event.
  */
 async function daysWithoutPartition(db: LedgerDb, options: ReconcileOptions) {
   const { days } = rangeSql(options.from, options.to, []);
   const rows = await db.execute<{ day: string }>(sql`
-    select day::text as day from daily_rollup where dimension = 'proxy' and ${days} order by day`);
+    select distinct day::text as day from daily_rollup where dimension = 'proxy' and ${days} order by day`);
   const partitions = new Set(await listSpendLogPartitions(db));
   const archived: ArchivedDay[] = [];
   const missing: string[] = [];
@@ -190,36 +191,41 @@ const compareLogsVsDaily = (tx: Reader, range: Range) =>
     from l full join r using (entity_type, entity_id, day)
     where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
 
-/** Per dimension value and day, summed per-request rows against the report roll-up. */
+/** Per dimension value and day, summed per-request rows against the report roll-up (all shards). */
 const compareLogsVsRollup = (tx: Reader, range: Range) =>
   tx.execute<Row>(sql`
     with l as (${sumPerDay(logsByDimension(range.logs))}),
     r as (
-      select dimension as entity_type, value as entity_id, day, ${sql.raw(metricList())} from daily_rollup
-      where ${range.days})
+      select dimension as entity_type, value as entity_id, day, ${sumMetrics} from daily_rollup
+      where ${range.days} group by 1, 2, 3)
     select coalesce(l.entity_type, r.entity_type) as entity_type, coalesce(l.entity_id, r.entity_id) as entity_id,
       coalesce(l.day, r.day)::text as day, ${metricsAsText('l')}, ${metricsAsText('r')}
     from l full join r using (entity_type, entity_id, day)
     where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
 
-/** Per entity, all-time hourly aggregates against the running totals. */
+/** Per entity, all-time hourly aggregates against the running totals (each summed over shards). */
 const compareDailyVsTotals = (tx: Reader) =>
   tx.execute<Row>(sql`
     with l as (
       select entity_type, entity_id, ${sumMetrics} from daily_spend group by 1, 2),
-    r as (select * from entity_totals)
+    r as (select entity_type, entity_id, ${sumMetrics} from entity_totals group by 1, 2)
     select coalesce(l.entity_type, r.entity_type) as entity_type, coalesce(l.entity_id, r.entity_id) as entity_id,
       ${metricsAsText('l')}, ${metricsAsText('r')}
     from l full join r using (entity_type, entity_id)
     where l.entity_type is null or r.entity_type is null or ${anyMetricDiffers}`);
 
-/** How many rows each check covered, and the recorded request_id conflicts. */
+/**
+ * How many rows each check covered (entity-days, dimension-days and entities: shards are summed
+ * before comparing), and the recorded request_id conflicts.
+ */
 async function countCompared(tx: Reader, whole: Range, ranged: boolean) {
   const counts = await tx.execute<{ daily: string; rollup: string; totals: string; conflicts: string }>(sql`
     select (select count(*) from (select 1 from daily_spend where ${whole.days}
               group by entity_type, entity_id, day) d)::text as daily,
-           (select count(*) from daily_rollup where ${whole.days})::text as rollup,
-           (select count(*) from entity_totals where ${sql.raw(ranged ? 'false' : 'true')})::text as totals,
+           (select count(*) from (select 1 from daily_rollup where ${whole.days}
+              group by dimension, value, day) r)::text as rollup,
+           (select count(*) from (select 1 from entity_totals where ${sql.raw(ranged ? 'false' : 'true')}
+              group by entity_type, entity_id) t)::text as totals,
            (select count(*) from request_id_conflicts)::text as conflicts`);
   const c = counts[0];
   return {
@@ -230,14 +236,16 @@ async function countCompared(tx: Reader, whole: Range, ranged: boolean) {
   };
 }
 
-const metricsAsPlainText = () => sql.raw(METRICS.map((m) => `${m}::text as ${m}`).join(', '));
+/** Each metric summed over shards, as text (spend keeps its 12-decimal scale). */
+const sumsAsText = sql.raw(METRICS.map((m) => `sum(${m})::text as ${m}`).join(', '));
 
-/** Archived days: the manifest's sums (`l`) against the day's proxy roll-up row (`r`). */
+/** Archived days: the manifest's sums (`l`) against the day's proxy roll-up rows, summed (`r`). */
 async function compareArchivedDays(tx: Reader, archived: ArchivedDay[]): Promise<Difference[]> {
   if (archived.length === 0) return [];
   const proxy = await tx.execute<Row>(sql`
-    select day::text as day, ${metricsAsPlainText()} from daily_rollup
-    where dimension = 'proxy' and day = any(${`{${archived.map((a) => a.day).join(',')}}`}::date[])`);
+    select day::text as day, ${sumsAsText} from daily_rollup
+    where dimension = 'proxy' and day = any(${`{${archived.map((a) => a.day).join(',')}}`}::date[])
+    group by day`);
   const byDay = new Map(proxy.map((r) => [r.day, r]));
   const differences: Difference[] = [];
   for (const { day, sums } of archived) {
@@ -254,7 +262,7 @@ async function compareArchivedDays(tx: Reader, archived: ArchivedDay[]): Promise
 /** The totals against `expected` (only the metrics it names), plus entities it does not name. */
 async function compareExpected(tx: Reader, expected: ExpectedTotals) {
   const rows = await tx.execute<Row>(
-    sql`select entity_type, entity_id, ${metricsAsPlainText()} from entity_totals`,
+    sql`select entity_type, entity_id, ${sumsAsText} from entity_totals group by 1, 2`,
   );
   const actual = new Map(rows.map((r) => [`${r.entity_type}\u0000${r.entity_id}`, r]));
   const wanted = new Set<string>();

@@ -68,13 +68,16 @@ export function createSpendSink(deps: SpendSinkDeps) {
   // prepared here is in the ledger before any later window that repeats it is written.
   // A copy with other content than the one remembered is a suspected conflict, checked against the
   // ledger by the write path: not counted, but recorded.
-  const prepare = (events: SpendEvent[]): PreparedSpendBatch => {
+  // The window's aggregate rows go to the shard of its lowest partition: a partition only this
+  // writer owns, so no other writer upserts those rows, and a writer whose assignment is stable
+  // keeps writing one shard (docs/decisions.md, "Aggregate rows sharded by writer partition").
+  const prepare = (events: SpendEvent[], partitions: readonly number[]): PreparedSpendBatch => {
     const { unseen, conflicts } = recent.splitUnseen(events, eventDigest);
     return {
       ...prepareSpendBatch(
         unseen,
         conflicts.map((c) => c.event),
-        { spendLogs: deps.spendLogs },
+        { spendLogs: deps.spendLogs, shard: lowestPartition(partitions) },
       ),
       received: events.length,
     };
@@ -119,3 +122,7 @@ export function createSpendSink(deps: SpendSinkDeps) {
 
   return { decode, prepare, flush };
 }
+
+/** The window's shard; 0 for a window read from no partition (none is ever flushed). */
+const lowestPartition = (partitions: readonly number[]): number =>
+  partitions.length === 0 ? 0 : Math.min(...partitions);

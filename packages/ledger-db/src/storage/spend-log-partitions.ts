@@ -76,11 +76,11 @@ export function isMissingPartition(error: unknown): boolean {
 /**
  * Days in [from, to] that have aggregates but no partition: their per-request rows were archived
  * and dropped. Figures that need those rows (the cut-hour correction, a report's ends in another
- * zone than UTC) cannot be exact there. One roll-up row per day (the proxy's) and one catalog read.
+ * zone than UTC) cannot be exact there. The proxy's roll-up rows (one per shard) and one catalog read.
  */
 export async function daysWithoutRows(db: LedgerDb, from: string, to: string): Promise<string[]> {
   const rows = await db.execute<{ day: string }>(sql`
-    select day::text as day from daily_rollup
+    select distinct day::text as day from daily_rollup
     where dimension = 'proxy' and day between ${from}::date and ${to}::date order by day`);
   if (rows.length === 0) return [];
   const partitions = new Set(await listSpendLogPartitions(db));
