@@ -31,6 +31,7 @@ export function reportPreload(p: PreloadedTopic): void {
 
 const writerRow = (w: WriterRun) => ({
   replicas: w.replicas,
+  'per-request rows': w.spendLogs ? 'on' : 'off',
   events: w.messages,
   seconds: round(w.seconds, 1),
   'events/s': round(w.eventsPerSecond),
@@ -63,10 +64,11 @@ const cpuRow = (w: WriterRun) => ({
 });
 
 export function reportWriter(w: WriterRun): void {
-  table('1. Writer throughput (preloaded topic → lag 0, all rows verified)', [writerRow(w)]);
-  table('CPU seconds during the writer run', [cpuRow(w)]);
+  const mode = w.spendLogs ? '' : ' (DISABLE_SPEND_LOGS=true)';
+  table(`1. Writer throughput${mode} (preloaded topic → lag 0, all rows verified)`, [writerRow(w)]);
+  table(`CPU seconds during the writer run${mode}`, [cpuRow(w)]);
   table(
-    'Postgres side: the writer connections by state (mean number of connections, ≥ 0.01)',
+    `Postgres side${mode}: the writer connections by state (mean number of connections, ≥ 0.01)`,
     w.pgActivity.filter((a) => a.backends >= 0.01),
   );
   if (w.profile) {
@@ -79,6 +81,7 @@ export function reportWriterComparison(
   w: WriterRun | undefined,
   copy: CopyResult[] | undefined,
   naive: NaiveResult | undefined,
+  withoutLogs?: WriterRun,
 ): void {
   const rows = [];
   if (w)
@@ -87,6 +90,13 @@ export function reportWriterComparison(
       'events/s': round(w.eventsPerSecond),
       ratio: '1',
       note: 'dedupe + per-request rows + all aggregates',
+    });
+  if (withoutLogs)
+    rows.push({
+      path: `writer, DISABLE_SPEND_LOGS`,
+      'events/s': round(withoutLogs.eventsPerSecond),
+      ratio: `vs rows on ${ratio(withoutLogs.eventsPerSecond, w?.eventsPerSecond) ?? '–'}`,
+      note: 'dedupe (request_ids) + all aggregates, same topic',
     });
   for (const c of copy ?? []) {
     rows.push({

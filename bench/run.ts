@@ -36,6 +36,8 @@ const rss: RssRecord[] = [];
 const r: {
   preload?: PreloadedTopic;
   writer?: WriterRun;
+  /** The same writer on the same topic with DISABLE_SPEND_LOGS=true. */
+  writerNoLogs?: WriterRun;
   copy?: CopyResult[];
   copyPerIndex?: CopyResult[];
   naive?: NaiveResult;
@@ -88,6 +90,16 @@ try {
       rss.push(...r.writer.memory);
       report.reportWriter(r.writer);
     });
+    await suite('writer, DISABLE_SPEND_LOGS', async () => {
+      r.writerNoLogs = await runWriters(kafka, r.preload!, {
+        suffix: `${suffix}n`,
+        replicas: 1,
+        env: { DISABLE_SPEND_LOGS: 'true', ...options.serviceEnv },
+        profileDir: profileDir && `${profileDir}-nologs`,
+      });
+      rss.push(...r.writerNoLogs.memory);
+      report.reportWriter(r.writerNoLogs);
+    });
   }
   if (wants('copy')) {
     await suite('copy', async () => {
@@ -101,7 +113,7 @@ try {
       r.naive = await measureNaiveBaseline(suffix, options.naiveEvents, options.events);
     });
   }
-  report.reportWriterComparison(r.writer, r.copy, r.naive);
+  report.reportWriterComparison(r.writer, r.copy, r.naive, r.writerNoLogs);
   report.reportPerIndex(r.copyPerIndex);
   if (wants('phases')) {
     for (const size of options.phaseBatchSizes) {
@@ -196,7 +208,9 @@ try {
   );
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = `${RESULTS_DIR}bench-${options.mode}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
-  const correctness = [r.writer, ...r.scaling, r.naive, r.e2e].filter((x) => x && !x.check.ok).length;
+  const correctness = [r.writer, r.writerNoLogs, ...r.scaling, r.naive, r.e2e].filter(
+    (x) => x && !x.check.ok,
+  ).length;
   writeFileSync(
     file,
     `${JSON.stringify(

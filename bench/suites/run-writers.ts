@@ -13,6 +13,8 @@ import type { PreloadedTopic } from './preload-topic.ts';
 
 export interface WriterRun {
   replicas: number;
+  /** Per-request rows written (false: DISABLE_SPEND_LOGS=true, aggregates and request_ids only). */
+  spendLogs: boolean;
   messages: number;
   /** From the last replica's health server up (consumer connecting) to lag zero. */
   seconds: number;
@@ -57,6 +59,7 @@ export async function runWriters(
   preload: PreloadedTopic,
   options: WriterRunOptions,
 ): Promise<WriterRun> {
+  const spendLogs = options.env.DISABLE_SPEND_LOGS !== 'true';
   const database = await createBenchDatabase(`w${options.replicas}_${options.suffix}`);
   const groupId = `bench-writer-${options.suffix}-r${options.replicas}`;
   if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
@@ -103,6 +106,7 @@ export async function runWriters(
     const seconds = (done - ready) / 1000;
     return {
       replicas: options.replicas,
+      spendLogs,
       messages: preload.messages,
       seconds,
       secondsFromSpawn: (done - spawned) / 1000,
@@ -114,7 +118,7 @@ export async function runWriters(
       peakRssMb,
       memory,
       cpuSeconds: cpu,
-      check: await verifyLedger(database.sql, preload.totals),
+      check: await verifyLedger(database.sql, preload.totals, { spendLogs }),
       pgActivity,
       profile: options.profileDir ? summarizeNewestProfile(options.profileDir) : undefined,
     };

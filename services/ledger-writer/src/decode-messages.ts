@@ -6,6 +6,7 @@ import {
   SpendEventSchema,
 } from '@spend-ledger/contract';
 import type { KafkaMessage } from '@spend-ledger/kafka';
+import { asNormalEvent } from './normal-event.ts';
 
 /**
  * A message, or one event inside an envelope record, that cannot be booked. `item` is set for an
@@ -72,15 +73,22 @@ export function decodeMessages(
     for (const { index, value } of record.items) {
       // Only a poisoned item pays for re-serialising its JSON.
       const item = () => (enveloped ? { index, value: JSON.stringify(value) ?? 'null' } : undefined);
-      const result = SpendEventSchema.safeParse(value);
-      if (!result.success) {
-        poison.push({ message, reason: describeIssues(result.error.issues), item: item() });
-      } else if (oldest && Date.parse(result.data.timestamp) < oldest.ms) {
+      // The gateway's events are already normal: taken as they are; anything else goes through zod.
+      let event = asNormalEvent(value);
+      if (event === undefined) {
+        const result = SpendEventSchema.safeParse(value);
+        if (!result.success) {
+          poison.push({ message, reason: describeIssues(result.error.issues), item: item() });
+          continue;
+        }
+        event = result.data;
+      }
+      if (oldest && Date.parse(event.timestamp) < oldest.ms) {
         // MAX_EVENT_AGE_DAYS: an event this late may belong to a day already archived and dropped;
         // it must not recreate that day's partition or be counted beside its archive.
-        const reason = `event too old: timestamp ${result.data.timestamp} is more than MAX_EVENT_AGE_DAYS (${oldest.days}) days ago`;
+        const reason = `event too old: timestamp ${event.timestamp} is more than MAX_EVENT_AGE_DAYS (${oldest.days}) days ago`;
         poison.push({ message, reason, item: item() });
-      } else events.push(result.data);
+      } else events.push(event);
     }
   }
   return { events, poison };

@@ -63,10 +63,10 @@ export interface PreparedSpendBatch {
   /** Deduplicated by request_id, sorted by it (the lock order of the request_ids inserts). */
   events: SpendEvent[];
   /**
-   * The events as JSON rows: every column when `spendLogs`, else only what request_ids keeps
-   * (DISABLE_SPEND_LOGS: aggregates only, dedupe kept).
+   * The events as one JSON array per column: every column when `spendLogs`, else only what
+   * request_ids keeps (DISABLE_SPEND_LOGS: aggregates only, dedupe kept).
    */
-  logs: string;
+  logs: string[];
   /** Whether the write inserts per-request rows into spend_logs. */
   spendLogs: boolean;
   /** The shard every aggregate row of this batch is written to (PrepareOptions.shard). */
@@ -83,9 +83,10 @@ export interface PreparedSpendBatch {
 }
 
 interface EncodedAggregates {
-  daily: string;
-  rollup: string;
-  totals: string;
+  /** One JSON array per column of each table (encodeAggregates). */
+  daily: string[];
+  rollup: string[];
+  totals: string[];
   rows: { daily: number; rollup: number; totals: number };
 }
 
@@ -115,7 +116,9 @@ export function prepareSpendBatch(
   return {
     received: events.length,
     events: unique,
-    logs: JSON.stringify(unique.map(spendLogs ? logRow : idRow)),
+    logs: spendLogs
+      ? encodeEvents(unique, LOG_SOURCE, LOG_VALUES)
+      : encodeEvents(unique, ID_FIELDS, ID_VALUES),
     spendLogs,
     shard,
     aggregates: encodeAggregates(aggregateSpend(unique), shard),
@@ -280,11 +283,10 @@ async function knownRequestIds(
 }
 
 /**
- * The JSON rows use one- and two-letter keys: the keys were over half of every payload, which
- * Postgres parses and the writer encodes, holds and sends once per window. Each table below is the
- * one mapping of (column, JSON key, recordset type); the insert column lists, the recordset
- * definitions and the select lists are all generated from it, the column names read from the
- * Drizzle tables, so a renamed column fails `tsc` (and write-statement.test.ts), not a write.
+ * Each table below is the one mapping of (column, key, type): the key names the column's JSON array
+ * (columnRows) or recordset field (conflicts), and the insert column lists, the casts and the select
+ * lists are all generated from it, the column names read from the Drizzle tables, so a renamed
+ * column fails `tsc` (and write-statement.test.ts), not a write.
  */
 const LOG_FIELDS = [
   { column: spendLogs.requestId.name, key: 'r', type: 'text' },
@@ -327,36 +329,65 @@ const CONFLICT_FIELDS = [
 
 type JsonKey<F extends readonly Field[]> = Extract<F[number], { key: string }>['key'];
 
-const logRow = (e: SpendEvent) =>
-  ({
-    r: e.request_id,
-    ts: e.timestamp,
-    et: e.end_time,
-    k: e.api_key,
-    u: e.user_id,
-    tm: e.team_id,
-    o: e.org_id,
-    eu: e.end_user_id,
-    tg: e.tags,
-    m: e.model,
-    mg: e.model_group,
-    p: e.provider,
-    pt: e.prompt_tokens,
-    ct: e.completion_tokens,
-    cr: e.cache_read_input_tokens,
-    cc: e.cache_creation_input_tokens,
-    s: e.spend,
-    ss: e.spend_source,
-    st: e.status,
-    md: e.metadata,
-    dg: eventDigest(e),
-  }) satisfies Record<JsonKey<typeof LOG_FIELDS> | 'dg', unknown>;
-/** What request_ids keeps, for DISABLE_SPEND_LOGS; same keys as logRow. */
-const idRow = (e: SpendEvent) =>
-  ({ r: e.request_id, ts: e.timestamp, dg: eventDigest(e) }) satisfies Record<
-    JsonKey<typeof ID_FIELDS>,
-    unknown
-  >;
+/** Each column of a per-request row, as its value is read from the event (keys as in LOG_FIELDS). */
+const LOG_VALUES = {
+  r: (e) => e.request_id,
+  ts: (e) => e.timestamp,
+  et: (e) => e.end_time,
+  k: (e) => e.api_key,
+  u: (e) => e.user_id,
+  tm: (e) => e.team_id,
+  o: (e) => e.org_id,
+  eu: (e) => e.end_user_id,
+  tg: (e) => textArray(e.tags),
+  m: (e) => e.model,
+  mg: (e) => e.model_group,
+  p: (e) => e.provider,
+  pt: (e) => e.prompt_tokens,
+  ct: (e) => e.completion_tokens,
+  cr: (e) => e.cache_read_input_tokens,
+  cc: (e) => e.cache_creation_input_tokens,
+  s: (e) => e.spend,
+  ss: (e) => e.spend_source,
+  st: (e) => e.status,
+  md: (e) => e.metadata,
+  dg: (e) => eventDigest(e),
+} as const satisfies Record<JsonKey<typeof LOG_FIELDS> | 'dg', (e: SpendEvent) => unknown>;
+/** What request_ids keeps, for DISABLE_SPEND_LOGS; same keys as LOG_VALUES. */
+const ID_VALUES = { r: LOG_VALUES.r, ts: LOG_VALUES.ts, dg: LOG_VALUES.dg } as const satisfies Record<
+  JsonKey<typeof ID_FIELDS>,
+  (e: SpendEvent) => unknown
+>;
+
+/** A Postgres text[] literal: tags travel as one text per event, cast to text[] by the statement. */
+function textArray(values: readonly string[]): string {
+  if (values.length === 0) return '{}';
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as string;
+    out += `${i === 0 ? '' : ','}"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`;
+  }
+  return `${out}}`;
+}
+
+/**
+ * The per-request rows as one JSON array per column (see encodeAggregates for why columns), in the
+ * order of `fields`: the events' (sorted) order is the lock order.
+ */
+function encodeEvents(
+  events: readonly SpendEvent[],
+  fields: readonly Field[],
+  values: Record<string, (e: SpendEvent) => unknown>,
+): string[] {
+  return fields.flatMap((f) => {
+    if (!f.key) return [];
+    const read = values[f.key] as (e: SpendEvent) => unknown;
+    const column = new Array<unknown>(events.length);
+    for (let i = 0; i < events.length; i++) column[i] = read(events[i] as SpendEvent);
+    return [JSON.stringify(column)];
+  });
+}
+const LOG_SOURCE = [...LOG_FIELDS, DIGEST_FIELD] as const;
 const conflictRow = (c: RequestIdConflict) =>
   ({ r: c.requestId, dg: c.digest, kd: c.keptDigest, k: c.apiKey, ts: c.timestamp }) satisfies Record<
     JsonKey<typeof CONFLICT_FIELDS>,
@@ -364,8 +395,6 @@ const conflictRow = (c: RequestIdConflict) =>
   >;
 /** The UTC day of an event (its partition): the contract's timestamps are RFC 3339 with a zone. */
 const utcDayOf = (e: SpendEvent): string => new Date(e.timestamp).toISOString().slice(0, 10);
-const ID_COLUMNS = recordsetOf(ID_FIELDS);
-const LOG_COLUMNS = recordsetOf([...LOG_FIELDS, DIGEST_FIELD]);
 const CONFLICT_COLUMNS = recordsetOf(CONFLICT_FIELDS);
 /** `insert into request_ids (<columns>) select <values>`, built once. */
 const INSERT_IDS = `insert into ${getTableName(requestIds)} (${columnsOf(ID_FIELDS)})
@@ -375,14 +404,14 @@ const INSERT_IDS = `insert into ${getTableName(requestIds)} (${columnsOf(ID_FIEL
  * The whole write as one statement. The dedupe record (request_ids) is inserted first; the
  * per-request rows and the aggregates read the count of new ids, so they run after it, in the same
  * order in every writer (same plan): with each list sorted by its conflict key, concurrent writers
- * take row locks in one order and cannot deadlock. `src` is read twice, so Postgres parses the JSON
- * once and keeps the rows (a CTE referenced twice is materialised).
+ * take row locks in one order and cannot deadlock. `src` is read twice, so Postgres unpacks the
+ * columns once and keeps the rows (a CTE referenced twice is materialised).
  */
 export function writeStatement(batch: PreparedSpendBatch, conflicts: readonly RequestIdConflict[] = []): SQL {
   const expected = sql`${batch.events.length}::bigint`;
   const allNew = sql`(select n from fresh) = ${expected}`;
   return sql`
-    with src as (select * from ${jsonRows(batch.logs, batch.spendLogs ? LOG_COLUMNS : ID_COLUMNS)}),
+    with src as (${columnRows(batch.logs, batch.spendLogs ? LOG_SOURCE : ID_FIELDS)}),
     ids as (
       ${sql.raw(INSERT_IDS)}
       order by ordinality
@@ -426,8 +455,8 @@ const INSERT_CONFLICTS = `insert into ${getTableName(requestIdConflicts)} (${col
     select ${selectOf(CONFLICT_FIELDS)}`;
 
 /**
- * One column of a table written from JSON rows: its name (from the Drizzle table), the JSON key
- * and recordset type it is read from, and the select expression when it is not the key itself.
+ * One column of a table written from JSON: its name (from the Drizzle table), the key and type it is
+ * read as, and the select expression when it is not the key itself.
  */
 interface Field {
   column: string;
@@ -450,128 +479,135 @@ function recordsetOf(fields: readonly Field[]): string {
 }
 
 /**
- * Rows travel as one JSON parameter unpacked by json_to_recordset: one round trip and one statement
- * whatever the batch size, far from the 65,535-parameter limit of multi-row VALUES. WITH ORDINALITY
+ * Conflicts (rare, a few rows) travel as one JSON parameter of rows unpacked by json_to_recordset;
+ * everything else as JSON arrays of columns (columnRows, upsertAdditive). Either way: one round
+ * trip and one statement whatever the batch size, far from the 65,535-parameter limit of multi-row VALUES. WITH ORDINALITY
  * keeps the caller's (sorted) order, which is the lock order.
  */
 const jsonRows = (json: string, columns: string) =>
   sql`rows from (json_to_recordset(${json}::json) as (${sql.raw(columns)})) with ordinality`;
 
-/** A column of an aggregate table as the JSON rows carry it: [key, Postgres type]. */
-type JsonColumn = readonly [string, string];
+/**
+ * Rows sent as one JSON array per column, zipped back by ROWS FROM, each cast to its field's type and
+ * named by its key (the names the select lists use), with their `ordinality` (the lock order).
+ */
+const columnRows = (columns: readonly string[], fields: readonly Field[]) => {
+  const keyed = fields.filter((f): f is Field & { key: string; type: string } => f.key !== undefined);
+  return sql`select ${sql.raw(keyed.map((f) => (f.type === 'text' ? f.key : `${f.key}::${f.type} as ${f.key}`)).join(', '))}, ordinality
+    from rows from (${sql.join(
+      columns.map((json) => sql`json_array_elements_text(${json}::json)`),
+      sql`, `,
+    )}) with ordinality as c(${sql.raw(keyed.map((f) => f.key).join(', '))}, ordinality)`;
+};
 
-/** The additive columns every aggregate table has (the one metric list, figures.ts), as JSON keys. */
-const METRIC_KEYS = {
-  prompt_tokens: ['pt', 'bigint'],
-  completion_tokens: ['ct', 'bigint'],
-  cache_read_input_tokens: ['cr', 'bigint'],
-  cache_creation_input_tokens: ['cc', 'bigint'],
-  spend: ['s', 'numeric'],
-  api_requests: ['n', 'bigint'],
-  successful_requests: ['ok', 'bigint'],
-  failed_requests: ['ko', 'bigint'],
-} as const satisfies Record<Metric, JsonColumn>;
-type MetricKey = (typeof METRIC_KEYS)[Metric][0];
+/**
+ * A column of an aggregate table as the write sends it: [alias, Postgres type, value of a row]. The
+ * aggregates travel as columns, one JSON array per column (see encodeAggregates), not as JSON rows.
+ */
+type ColumnOf<R> = readonly [string, string, (row: R, shard: number) => string | number];
+
+/** The shard key column (schema/shard.ts): the batch's shard, the same in every row. */
+const SHARD_COLUMN: ColumnOf<unknown> = ['sh', 'smallint', (_row, shard) => shard];
+
+/** The additive columns every aggregate table has (the one metric list, figures.ts). */
+const METRIC_COLUMNS = {
+  prompt_tokens: ['pt', 'bigint', (r) => r.promptTokens],
+  completion_tokens: ['ct', 'bigint', (r) => r.completionTokens],
+  cache_read_input_tokens: ['cr', 'bigint', (r) => r.cacheReadInputTokens],
+  cache_creation_input_tokens: ['cc', 'bigint', (r) => r.cacheCreationInputTokens],
+  spend: ['s', 'numeric', (r) => r.spend.toString()],
+  api_requests: ['n', 'bigint', (r) => r.apiRequests],
+  successful_requests: ['ok', 'bigint', (r) => r.successfulRequests],
+  failed_requests: ['ko', 'bigint', (r) => r.failedRequests],
+} as const satisfies Record<Metric, ColumnOf<SpendMetrics>>;
 
 /**
  * An aggregate table's upsert, its SQL text built once at start-up: the conflict-key columns, then
- * the metric columns, each read from its JSON key. Table and column names come from the Drizzle
- * tables, never from input.
+ * the metric columns, each read from its own JSON array. Table and column names come from the
+ * Drizzle tables, never from input.
  */
-interface AggregateTable {
-  /** `insert into <table> as cur (<columns>) select <json keys>`. */
+interface AggregateTable<R> {
+  /** `insert into <table> as cur (<columns>) select <aliases cast to their types>`. */
   insert: string;
-  /** The json_to_recordset column definitions. */
-  recordset: string;
+  /** `rows from (json_array_elements_text($n::json), …) with ordinality as c(<aliases>, ord)`: one per column. */
+  columns: ReadonlyArray<ColumnOf<R>>;
   /** `on conflict (<keys>) do update set <metric> = cur.<metric> + excluded.<metric>, …`. */
   onConflict: string;
 }
 
-function aggregateTable<T extends Table>(
+function aggregateTable<T extends Table, R extends SpendMetrics>(
   table: T,
-  keys: Partial<Record<ColumnName<T>, JsonColumn>>,
-): AggregateTable {
-  const columns = Object.entries<JsonColumn>({ ...keys, ...METRIC_KEYS } as Record<string, JsonColumn>);
-  const additions = Object.keys(METRIC_KEYS)
+  keys: Partial<Record<ColumnName<T>, ColumnOf<R>>>,
+): AggregateTable<R> {
+  const columns = Object.entries<ColumnOf<R>>({ ...keys, ...METRIC_COLUMNS } as Record<string, ColumnOf<R>>);
+  const additions = Object.keys(METRIC_COLUMNS)
     .map((m) => `${m} = cur.${m} + excluded.${m}`)
     .join(', ');
   return {
-    insert: `insert into ${getTableName(table)} as cur (${columns.map(([column]) => column).join(', ')}) select ${columns.map(([, [key]]) => key).join(', ')}`,
-    recordset: columns.map(([, [key, type]]) => `${key} ${type}`).join(', '),
+    insert: `insert into ${getTableName(table)} as cur (${columns.map(([column]) => column).join(', ')}) select ${columns.map(([, [alias, type]]) => (type === 'text' ? alias : `${alias}::${type}`)).join(', ')}`,
+    columns: columns.map(([, column]) => column),
     onConflict: `on conflict (${Object.keys(keys).join(', ')}) do update set ${additions}, updated_at = now()`,
   };
 }
 
-const DAILY_SPEND = aggregateTable(dailySpend, {
-  entity_type: ['t', 'text'],
-  entity_id: ['i', 'text'],
-  day: ['d', 'date'],
-  hour: ['h', 'smallint'],
-  api_key: ['k', 'text'],
-  model: ['m', 'text'],
-  provider: ['p', 'text'],
-  shard: ['sh', 'smallint'],
+const DAILY_SPEND = aggregateTable<typeof dailySpend, DailyDelta>(dailySpend, {
+  entity_type: ['t', 'text', (r) => r.entityType],
+  entity_id: ['i', 'text', (r) => r.entityId],
+  day: ['d', 'date', (r) => r.day],
+  hour: ['h', 'smallint', (r) => r.hour],
+  api_key: ['k', 'text', (r) => r.apiKey],
+  model: ['m', 'text', (r) => r.model],
+  provider: ['p', 'text', (r) => r.provider],
+  shard: SHARD_COLUMN,
 });
-const DAILY_ROLLUP = aggregateTable(dailyRollup, {
-  dimension: ['t', 'text'],
-  value: ['i', 'text'],
-  day: ['d', 'date'],
-  shard: ['sh', 'smallint'],
+const DAILY_ROLLUP = aggregateTable<typeof dailyRollup, RollupDelta>(dailyRollup, {
+  dimension: ['t', 'text', (r) => r.dimension],
+  value: ['i', 'text', (r) => r.value],
+  day: ['d', 'date', (r) => r.day],
+  shard: SHARD_COLUMN,
 });
-const ENTITY_TOTALS = aggregateTable(entityTotals, {
-  entity_type: ['t', 'text'],
-  entity_id: ['i', 'text'],
-  shard: ['sh', 'smallint'],
+const ENTITY_TOTALS = aggregateTable<typeof entityTotals, TotalDelta>(entityTotals, {
+  entity_type: ['t', 'text', (r) => r.entityType],
+  entity_id: ['i', 'text', (r) => r.entityId],
+  shard: SHARD_COLUMN,
 });
 
 /**
- * The rows of each aggregate table as the JSON its upsert unpacks, in conflict-key (lock) order:
- * the shard is the same for every row of a batch, so sorting by the other key columns is enough.
+ * The rows of each aggregate table, in conflict-key (lock) order, as one JSON array per column. The
+ * shard is the same for every row of a batch, so sorting by the other key columns is enough.
+ * Columns, not JSON objects: the writer allocates no object per row (an event makes ~7 aggregate
+ * rows, and the per-row objects were the encoding's and much of the GC's cost), and Postgres reads
+ * arrays of scalars faster than json_to_recordset matches keys (measured on one 29,308-row window:
+ * 309–339 ms against 404–429 ms, on a loaded machine).
  */
 function encodeAggregates(deltas: SpendDeltas, shard: number): EncodedAggregates {
   return {
-    daily: JSON.stringify(deltas.daily.map((r) => dailyRow(r, shard))),
-    rollup: JSON.stringify(deltas.rollup.map((r) => rollupRow(r, shard))),
-    totals: JSON.stringify(deltas.totals.map((r) => totalRow(r, shard))),
+    daily: encodeColumns(DAILY_SPEND, deltas.daily, shard),
+    rollup: encodeColumns(DAILY_ROLLUP, deltas.rollup, shard),
+    totals: encodeColumns(ENTITY_TOTALS, deltas.totals, shard),
     rows: { daily: deltas.daily.length, rollup: deltas.rollup.length, totals: deltas.totals.length },
   };
 }
 
-/**
- * Adds the metrics to a row's keys under their JSON keys (METRIC_KEYS). Assigned, not spread:
- * tens of thousands of rows per window go through here, and one hidden class per table is what
- * JSON.stringify serialises fastest (measured: a spread 10–20% slower, hand-built JSON text five
- * times slower).
- */
-function withMetrics<R extends object>(row: R, m: SpendMetrics): R {
-  const r = row as R & Record<MetricKey, unknown>;
-  r.pt = m.promptTokens;
-  r.ct = m.completionTokens;
-  r.cr = m.cacheReadInputTokens;
-  r.cc = m.cacheCreationInputTokens;
-  r.s = m.spend.toString();
-  r.n = m.apiRequests;
-  r.ok = m.successfulRequests;
-  r.ko = m.failedRequests;
-  return r;
+function encodeColumns<R>(table: AggregateTable<R>, rows: readonly R[], shard: number): string[] {
+  return table.columns.map(([, , read]) => {
+    const values = new Array<string | number>(rows.length);
+    for (let i = 0; i < rows.length; i++) values[i] = read(rows[i] as R, shard);
+    return JSON.stringify(values);
+  });
 }
-// Keys as in the tables above.
-const dailyRow = (r: DailyDelta, sh: number) =>
-  withMetrics(
-    { t: r.entityType, i: r.entityId, d: r.day, h: r.hour, k: r.apiKey, m: r.model, p: r.provider, sh },
-    r,
-  );
-const rollupRow = (r: RollupDelta, sh: number) =>
-  withMetrics({ t: r.dimension, i: r.value, d: r.day, sh }, r);
-const totalRow = (r: TotalDelta, sh: number) => withMetrics({ t: r.entityType, i: r.entityId, sh }, r);
 
 /**
  * The one shape of every aggregate write: insert the rows, and where the conflict key exists add
- * each metric to it; only when `condition` holds. `json` holds the rows sorted by the conflict key
- * (lock order).
+ * each metric to it; only when `condition` holds. `columns` hold the rows sorted by the conflict key
+ * (lock order); WITH ORDINALITY keeps that order.
  */
-const upsertAdditive = (table: AggregateTable, json: string, condition: SQL) => sql`
-    ${sql.raw(table.insert)} from ${jsonRows(json, table.recordset)}
+const upsertAdditive = <R>(table: AggregateTable<R>, columns: readonly string[], condition: SQL) => sql`
+    ${sql.raw(table.insert)}
+    from rows from (${sql.join(
+      columns.map((json) => sql`json_array_elements_text(${json}::json)`),
+      sql`, `,
+    )}) with ordinality as c(${sql.raw(table.columns.map(([alias]) => alias).join(', '))}, ord)
     where ${condition}
-    order by ordinality
+    order by ord
     ${sql.raw(table.onConflict)}`;
