@@ -40,6 +40,26 @@ describe('spend_logs day partitions', () => {
     await t?.drop();
   });
 
+  it('are created once when concurrent writers ask for the same new day at the same time', async () => {
+    // Seen in the bench: two windows in flight needing one new day, the second CREATE failed with
+    // "already exists" (migration 0013). Four connections race on each of 12 days.
+    for (let i = 1; i <= 12; i++) {
+      const day = `2033-01-${String(i).padStart(2, '0')}`;
+      const calls = await Promise.allSettled(
+        Array.from({ length: 4 }, () =>
+          t.db.execute<{ created: boolean }>(
+            sql`select spend_ledger_ensure_spend_logs_partition(${day}::date) as created`,
+          ),
+        ),
+      );
+      const failed = calls.filter((c) => c.status === 'rejected');
+      assert.deepEqual(failed, [], `every call for ${day} succeeds`);
+      const created = calls.filter((c) => c.status === 'fulfilled' && c.value[0]?.created === true);
+      assert.equal(created.length, 1, `exactly one call created ${day}`);
+    }
+    assert.ok((await listSpendLogPartitions(t.db)).includes('2033-01-12'));
+  });
+
   it('are created ahead by the service: yesterday through N days ahead, once', async () => {
     const now = new Date('2031-02-27T23:30:00Z');
     const first = await maintainSpendLogs(t.db, { aheadDays: 3, now });
