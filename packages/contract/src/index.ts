@@ -34,13 +34,19 @@ export {
   type EventIssue,
   MAX_METADATA_BYTES,
   MAX_TAGS,
+  MAX_TOKENS,
   parseSpendEventBatch,
   type SpendEvent,
   type SpendEventInput,
   SpendEventSchema,
   spendDay,
 } from './spend-event.ts';
-export { parseSpendEventBatchFast, parseSpendEventFast } from './spend-event-fast-path.ts';
+export {
+  isoUtc,
+  isStorableJson,
+  parseSpendEventBatchFast,
+  parseSpendEventFast,
+} from './spend-event-fast-path.ts';
 export { isStorableText } from './storable-text.ts';
 export {
   EARLIEST_DATE,

@@ -80,7 +80,7 @@ const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
  * [2000-01-01, 2200-01-01) UTC; otherwise undefined (offsets, other precisions: zod's). Read digit
  * by digit: Date.parse plus toISOString cost ~3 µs per timestamp.
  */
-function isoUtc(v: unknown): string | undefined {
+export function isoUtc(v: unknown): string | undefined {
   if (typeof v !== 'string' || v.length !== 24) return undefined;
   if (v[4] !== '-' || v[7] !== '-' || v[10] !== 'T' || v[13] !== ':' || v[16] !== ':') return undefined;
   if (v[19] !== '.' || v[23] !== 'Z' || digits(v, 20, 3) < 0) return undefined;
@@ -124,7 +124,7 @@ function tags(v: unknown): string[] | undefined {
 }
 
 /** JSON.stringify escapes both as \u0000 / \udXXX; Postgres jsonb refuses them (as the schema). */
-const isStorableJson = (json: string) => !json.includes('\\u0000') && !/\\ud[89a-f]/i.test(json);
+export const isStorableJson = (json: string) => !json.includes('\\u0000') && !/\\ud[89a-f]/i.test(json);
 
 /**
  * The schema's metadata: a plain object, redacted, within MAX_METADATA_BYTES of storable JSON.
