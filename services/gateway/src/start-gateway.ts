@@ -1,5 +1,11 @@
 import { CONTRACT_VERSION_HEADER, ENVELOPE_VERSION, encodeEnvelope } from '@spend-ledger/contract';
-import { BatchingProducer, type CoalescingOptions, createKafka, ensureTopics } from '@spend-ledger/kafka';
+import {
+  BatchingProducer,
+  type CoalescingOptions,
+  createKafka,
+  ensureTopics,
+  type Kafka,
+} from '@spend-ledger/kafka';
 import {
   createMetricsRegistry,
   createOpsApp,
@@ -26,14 +32,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const registry = createMetricsRegistry('gateway');
   const metrics = createGatewayMetrics(registry);
   const kafka = createKafka({ ...config.kafka, log });
-  if (config.createTopics) {
-    await ensureTopics(
-      kafka,
-      [{ topic: config.topic, numPartitions: config.topicPartitions }],
-      config.topicDurability,
-      log,
-    );
-  }
+  if (config.createTopics) await ensureSpendTopic(kafka, config, log);
   const producer = new BatchingProducer(kafka, {
     topic: config.topic,
     log: log.child({ component: 'producer' }),
@@ -87,3 +86,12 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     stop: () => runShutdownSteps(shutdownSteps),
   };
 }
+
+/** Creates the spend topic with the configured partitions and durability (CREATE_TOPICS). */
+export const ensureSpendTopic = (kafka: Kafka, config: GatewayConfig, log: Logger): Promise<void> =>
+  ensureTopics(
+    kafka,
+    [{ topic: config.topic, numPartitions: config.topicPartitions }],
+    config.topicDurability,
+    log,
+  );

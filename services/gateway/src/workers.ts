@@ -1,7 +1,8 @@
 import cluster from 'node:cluster';
-import { createKafka, ensureTopics } from '@spend-ledger/kafka';
+import { createKafka } from '@spend-ledger/kafka';
 import type { Logger } from '@spend-ledger/platform';
 import type { GatewayConfig } from './config.ts';
+import { ensureSpendTopic } from './start-gateway.ts';
 
 /** A worker that dies is replaced after this pause, so a gateway that cannot start does not spin. */
 const RESTART_DELAY_MS = 1_000;
@@ -15,15 +16,7 @@ const RESTART_DELAY_MS = 1_000;
  * drained (each runs the usual ordered shutdown).
  */
 export async function superviseWorkers(config: GatewayConfig, log: Logger): Promise<void> {
-  if (config.createTopics) {
-    const kafka = createKafka({ ...config.kafka, log });
-    await ensureTopics(
-      kafka,
-      [{ topic: config.topic, numPartitions: config.topicPartitions }],
-      config.topicDurability,
-      log,
-    );
-  }
+  if (config.createTopics) await ensureSpendTopic(createKafka({ ...config.kafka, log }), config, log);
   let stopping = false;
   let failed = false;
   const fork = () => cluster.fork({ CREATE_TOPICS: 'false' });

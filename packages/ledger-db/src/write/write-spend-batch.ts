@@ -1,4 +1,4 @@
-import type { SpendEvent } from '@spend-ledger/contract';
+import { type SpendEvent, spendDay } from '@spend-ledger/contract';
 import { getTableName, type SQL, sql, type Table } from 'drizzle-orm';
 import type { LedgerDb } from '../client.ts';
 import type { ColumnName } from '../column-name.ts';
@@ -209,7 +209,7 @@ export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch
       if (!partitionsMade && isMissingPartition(error)) {
         // A day the writer's schedule has not covered (a late or far-future event): make its
         // partition and write again. The statement rolled back whole; nothing was counted.
-        await ensurePartitionsForDays(db, attempt.events.map(utcDayOf));
+        await ensurePartitionsForDays(db, attempt.events.map(spendDay));
         partitionsMade = true;
         continue;
       }
@@ -393,8 +393,6 @@ const conflictRow = (c: RequestIdConflict) =>
     JsonKey<typeof CONFLICT_FIELDS>,
     unknown
   >;
-/** The UTC day of an event (its partition): the contract's timestamps are RFC 3339 with a zone. */
-const utcDayOf = (e: SpendEvent): string => new Date(e.timestamp).toISOString().slice(0, 10);
 const CONFLICT_COLUMNS = recordsetOf(CONFLICT_FIELDS);
 /** `insert into request_ids (<columns>) select <values>`, built once. */
 const INSERT_IDS = `insert into ${getTableName(requestIds)} (${columnsOf(ID_FIELDS)})
