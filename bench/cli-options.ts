@@ -8,6 +8,8 @@ export interface BenchOptions {
   suites: SuiteName[];
   /** Events preloaded for the writer, COPY and scaling runs. */
   events: number;
+  /** Events per Kafka record in the preload: > 1 is v2 envelopes (the gateway's way), 1 is v1. */
+  eventsPerRecord: number;
   naiveEvents: number;
   /** Rows COPYed into a table with one index at a time, per spend_logs index. */
   perIndexRows: number;
@@ -35,6 +37,7 @@ export interface BenchOptions {
 
 const FULL = {
   events: 1_000_000,
+  eventsPerRecord: 50,
   naiveEvents: 5_000,
   perIndexRows: 100_000,
   phaseEvents: 100_000,
@@ -53,6 +56,7 @@ const FULL = {
 
 const QUICK: typeof FULL = {
   events: 10_000,
+  eventsPerRecord: 50,
   naiveEvents: 200,
   perIndexRows: 10_000,
   phaseEvents: 5_000,
@@ -73,6 +77,8 @@ const USAGE = `npm run bench [-- options]     (npm run bench:quick = --quick)
   --quick               seconds-long run of every suite (CI), numbers not meaningful
   --only a,b            suites: ${SUITES.join(', ')}
   --events N            writer preload (default 1,000,000; quick 10,000)
+  --events-per-record N events per Kafka record in the preload (default 50: v2 envelopes, as the
+                        gateway coalesces a busy produce request; 1: one v1 record per event)
   --replicas 1,2,3      writer replica counts for the scaling suite
   --scaling-events N    preload of the scaling suite's own topic (default 200,000)
   --e2e-rate N          events/s for the end-to-end run (default: half the measured maximum)
@@ -91,6 +97,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       events: { type: 'string' },
+      'events-per-record': { type: 'string' },
       replicas: { type: 'string' },
       'scaling-events': { type: 'string' },
       'e2e-rate': { type: 'string' },
@@ -121,6 +128,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     mode: values.quick ? 'quick' : 'full',
     suites,
     events: num(values.events, base.events),
+    eventsPerRecord: num(values['events-per-record'], base.eventsPerRecord),
     scalingReplicas: list(values.replicas, base.scalingReplicas),
     scalingEvents: num(values['scaling-events'], base.scalingEvents),
     gatewaySeconds: num(values['gateway-seconds'], base.gatewaySeconds),

@@ -20,6 +20,8 @@ export function reportPreload(p: PreloadedTopic): void {
   table('Preload (kafkajs sendBatch, 5,000 per call, 4 in flight)', [
     {
       events: p.messages,
+      records: p.records,
+      'events/record': p.eventsPerRecord,
       unique: p.totals.unique,
       duplicates: p.totals.duplicates,
       failures: p.totals.failures,

@@ -74,7 +74,7 @@ try {
     await suite('preload', async () => {
       const topic = `bench-spend-${suffix}`;
       topics.push(topic, `${topic}.dlq`);
-      r.preload = await preloadTopic(kafka, topic, options.events);
+      r.preload = await preloadTopic(kafka, topic, options.events, options.eventsPerRecord);
       report.reportPreload(r.preload);
     });
   }
@@ -142,7 +142,7 @@ try {
       await suite('preload for scaling', async () => {
         const topic = `bench-scaling-${suffix}`;
         topics.push(topic, `${topic}.dlq`);
-        scalingTopic = await preloadTopic(kafka, topic, options.scalingEvents);
+        scalingTopic = await preloadTopic(kafka, topic, options.scalingEvents, options.eventsPerRecord);
       });
     }
     for (const replicas of scalingTopic ? options.scalingReplicas : []) {

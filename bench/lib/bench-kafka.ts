@@ -4,7 +4,7 @@ import { LOCAL_TOPIC_DURABILITY } from '@spend-ledger/testing';
 import { sleep } from './stats.ts';
 
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const BENCH_PARTITIONS = 6;
+export const BENCH_PARTITIONS = 6;
 
 const benchLog = createLogger({ service: 'bench', level: process.env.BENCH_LOG_LEVEL ?? 'warn' });
 

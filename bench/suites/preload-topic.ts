@@ -1,13 +1,18 @@
-import type { Kafka } from '@spend-ledger/kafka';
+import { CONTRACT_VERSION_HEADER, ENVELOPE_VERSION, encodeEnvelope } from '@spend-ledger/contract';
+import { createKeyHasher, type Kafka, type OutgoingMessage } from '@spend-ledger/kafka';
 import { CompressionTypes, Partitioners } from 'kafkajs';
-import { createBenchTopic } from '../lib/bench-kafka.ts';
+import { BENCH_PARTITIONS, createBenchTopic } from '../lib/bench-kafka.ts';
 import { assertNormalForm } from '../workload/check-normal-form.ts';
 import { DEFAULT_WORKLOAD, SpendEventGenerator, type WorkloadTotals } from '../workload/spend-events.ts';
 import { toMessage } from '../workload/to-message.ts';
 
 export interface PreloadedTopic {
   topic: string;
+  /** Events in the topic (duplicates included). */
   messages: number;
+  /** Kafka records that carry them: `messages` when one event per record, fewer with envelopes. */
+  records: number;
+  eventsPerRecord: number;
   totals: WorkloadTotals;
   seconds: number;
   eventsPerSecond: number;
@@ -19,12 +24,16 @@ const IN_FLIGHT = 4;
 /**
  * Fills a fresh 6-partition topic with `events` generated events exactly as the gateway would have
  * produced them (normalised JSON, key = api_key, contract-version header, Java-compatible murmur2
- * partitioner), in big sendBatch calls. Returns what the ledger must contain once they are written.
+ * partitioner), in big sendBatch calls. With `eventsPerRecord` > 1 the events of a partition travel
+ * as v2 envelopes of up to that many events, as the gateway coalesces a busy produce request (its
+ * default); 1 writes one v1 record per event, as other producers do. Returns what the ledger must
+ * contain once they are written.
  */
 export async function preloadTopic(
   kafka: Kafka,
   topic: string,
   events: number,
+  eventsPerRecord = 1,
   workload: Partial<typeof DEFAULT_WORKLOAD> = {},
 ): Promise<PreloadedTopic> {
   await createBenchTopic(kafka, topic);
@@ -35,15 +44,19 @@ export async function preloadTopic(
   });
   await producer.connect();
   const started = performance.now();
+  const toRecords = envelopeRecords(eventsPerRecord);
+  let records = 0;
   try {
     const pending = new Set<Promise<unknown>>();
     for (let sent = 0; sent < events; sent += CHUNK) {
       const batch = generator.take(Math.min(CHUNK, events - sent));
       if (sent === 0) assertNormalForm(batch.slice(0, 200));
+      const messages = toRecords(batch.map(toMessage));
+      records += messages.length;
       const p = producer.sendBatch({
         acks: -1,
         compression: CompressionTypes.None,
-        topicMessages: [{ topic, messages: batch.map(toMessage) }],
+        topicMessages: [{ topic, messages }],
       });
       pending.add(p);
       void p.finally(() => pending.delete(p)).catch(() => {});
@@ -57,8 +70,45 @@ export async function preloadTopic(
   return {
     topic,
     messages: events,
+    records,
+    eventsPerRecord,
     totals: { ...generator.stats },
     seconds,
     eventsPerSecond: events / seconds,
+  };
+}
+
+/**
+ * One-event records regrouped the way the gateway's BatchingProducer coalesces them: by the
+ * partition the key maps to, in order, `size` events per v2 envelope record (a lone event stays v1).
+ */
+function envelopeRecords(size: number): (messages: OutgoingMessage[]) => OutgoingMessage[] {
+  if (size <= 1) return (messages) => messages;
+  const hashKey = createKeyHasher();
+  return (messages) => {
+    const byPartition = new Map<number, OutgoingMessage[]>();
+    for (const m of messages) {
+      const partition = hashKey(m.key) % BENCH_PARTITIONS;
+      const group = byPartition.get(partition);
+      if (group) group.push(m);
+      else byPartition.set(partition, [m]);
+    }
+    const out: OutgoingMessage[] = [];
+    for (const [partition, group] of byPartition) {
+      for (let i = 0; i < group.length; i += size) {
+        const part = group.slice(i, i + size);
+        out.push(
+          part.length === 1
+            ? (part[0] as OutgoingMessage)
+            : {
+                key: (part[0] as OutgoingMessage).key,
+                value: encodeEnvelope(part.map((m) => m.value)),
+                headers: { [CONTRACT_VERSION_HEADER]: ENVELOPE_VERSION },
+                partition,
+              },
+        );
+      }
+    }
+    return out;
   };
 }
