@@ -1,10 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { ColumnName } from '../column-name.ts';
 import type { dailyRollup } from '../schema/daily-rollup.ts';
-import type { dailySpend } from '../schema/daily-spend.ts';
+import type { dailySpendByEntity, dailySpendFacts } from '../schema/daily-spend.ts';
 import type { entityTotals } from '../schema/entity-totals.ts';
 
-type AggregateColumn = ColumnName<typeof dailySpend> &
+type AggregateColumn = ColumnName<typeof dailySpendFacts> &
+  ColumnName<typeof dailySpendByEntity> &
   ColumnName<typeof dailyRollup> &
   ColumnName<typeof entityTotals>;
 

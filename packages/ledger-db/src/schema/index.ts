@@ -1,6 +1,6 @@
 export { apiTokens } from './api-tokens.ts';
 export { dailyRollup } from './daily-rollup.ts';
-export { dailySpend } from './daily-spend.ts';
+export { dailySpendByEntity, dailySpendFacts } from './daily-spend.ts';
 export { entityTotals } from './entity-totals.ts';
 export { requestIdConflicts } from './request-id-conflicts.ts';
 export { requestIds } from './request-ids.ts';

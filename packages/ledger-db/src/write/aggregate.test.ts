@@ -52,12 +52,39 @@ describe('aggregateSpend', () => {
 
   it('books an event without a virtual key (api_key "") against every entity but the key', () => {
     const keyless = { ...event({ team_id: 't', user_id: 'u' }), api_key: '' };
-    const { totals, daily } = aggregateSpend([keyless]);
+    const { totals, facts } = aggregateSpend([keyless]);
     assert.deepEqual(
       totals.map((t) => t.entityType),
       ['proxy', 'team', 'team_member', 'user'],
     );
-    assert.ok(daily.every((d) => d.apiKey === ''));
+    assert.deepEqual(
+      facts.map((f) => [f.apiKey, f.userId, f.teamId, f.orgId]),
+      [['', 'u', 't', '']],
+    );
+  });
+
+  it('makes one fact row per key, hour, model, provider, user, team and org; hourly rows only for tags and end users', () => {
+    const { facts, daily } = aggregateSpend([
+      event({ user_id: 'u', end_user_id: 'e', team_id: 't', org_id: 'o', tags: ['a', 'b'], spend: '0.25' }),
+      event({ user_id: 'u', end_user_id: 'e', team_id: 't', org_id: 'o', tags: ['a'], spend: '0.5' }),
+      // The same key moved to another team: a fact row of its own.
+      event({ user_id: 'u', team_id: 't2', org_id: 'o', spend: '1' }),
+    ]);
+    assert.deepEqual(
+      facts.map((f) => [f.apiKey, f.userId, f.teamId, f.orgId, f.spend.toString(), f.apiRequests]),
+      [
+        [K, 'u', 't', 'o', '0.750000000000', 2],
+        [K, 'u', 't2', 'o', '1.000000000000', 1],
+      ],
+    );
+    assert.deepEqual(
+      daily.map((d) => [d.entityType, d.entityId, d.apiKey, d.spend.toString()]),
+      [
+        ['end_user', 'e', K, '0.750000000000'],
+        ['tag', 'a', K, '0.750000000000'],
+        ['tag', 'b', K, '0.250000000000'],
+      ],
+    );
   });
 
   it('sums cache tokens like the other metrics', () => {
@@ -70,16 +97,14 @@ describe('aggregateSpend', () => {
   });
 
   it('sums exactly and splits daily rows by day, model and provider, absent provider as ""', () => {
-    const { daily, totals } = aggregateSpend([
+    const { facts, totals } = aggregateSpend([
       event({ spend: '0.1', prompt_tokens: 1 }),
       event({ spend: '0.2', prompt_tokens: 2, status: 'failure' }),
       event({ spend: '0.3', timestamp: '2026-11-29T00:00:00Z' }),
       event({ spend: '0.4', provider: 'openai' }),
     ]);
     assert.deepEqual(
-      daily
-        .filter((d) => d.entityType === 'key')
-        .map((d) => [d.day, d.provider, d.spend.toString(), d.apiRequests, d.failedRequests]),
+      facts.map((d) => [d.day, d.provider, d.spend.toString(), d.apiRequests, d.failedRequests]),
       [
         ['2026-11-28', '', '0.300000000000', 2, 1],
         ['2026-11-28', 'openai', '0.400000000000', 1, 0],
@@ -92,24 +117,25 @@ describe('aggregateSpend', () => {
 
   it('returns rows sorted by conflict key (the lock order), whatever the input order', () => {
     const events = ['z', 'a', 'm', 'b'].map((k) => event({ api_key: k }));
-    const keys = aggregateSpend(events)
-      .daily.filter((d) => d.entityType === 'key')
-      .map((d) => d.entityId);
+    const keys = aggregateSpend(events).facts.map((d) => d.apiKey);
     assert.deepEqual(keys, ['z', 'a', 'm', 'b'].map(normalizeApiKey).sort());
-    assert.deepEqual(aggregateSpend([...events].reverse()).daily, aggregateSpend(events).daily);
+    const tagged = events.map((e) => ({ ...e, tags: ['x'] }));
+    for (const rows of ['facts', 'daily', 'rollup', 'totals'] as const) {
+      assert.deepEqual(aggregateSpend([...tagged].reverse())[rows], aggregateSpend(tagged)[rows]);
+    }
   });
 });
 
 describe('aggregateSpend grain', () => {
   it('splits hourly rows by UTC hour and sorts them by (day, hour)', () => {
-    const { daily } = aggregateSpend([
+    const { facts } = aggregateSpend([
       event({ timestamp: '2026-11-28T23:59:59.999Z' }),
       event({ timestamp: '2026-11-28T09:00:00+05:30' }),
       event({ timestamp: '2026-11-28T03:59:00Z' }),
       event({ timestamp: '2026-11-29T00:00:00Z' }),
     ]);
     assert.deepEqual(
-      daily.filter((d) => d.entityType === 'key').map((d) => [d.day, d.hour, d.apiRequests]),
+      facts.map((d) => [d.day, d.hour, d.apiRequests]),
       [
         ['2026-11-28', 3, 2],
         ['2026-11-28', 23, 1],

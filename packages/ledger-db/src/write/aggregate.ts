@@ -20,7 +20,10 @@ export interface SpendMetrics {
   failedRequests: number;
 }
 
-/** One row of daily_spend: an entity's spend in one UTC hour of one UTC day, per key, model, provider. */
+/**
+ * One row of daily_spend_by_entity: a tag's or end user's spend in one UTC hour of one UTC day, per
+ * key, model, provider.
+ */
 export interface DailyDelta extends SpendMetrics {
   entityType: EntityType;
   entityId: string;
@@ -30,6 +33,22 @@ export interface DailyDelta extends SpendMetrics {
   apiKey: string;
   model: string;
   provider: string;
+}
+
+/**
+ * One row of daily_spend_facts: the spend of one api key in one UTC hour, per model and provider,
+ * with the user, team and org it belonged to ('' when absent). The key, user, team, org, team member
+ * and proxy aggregates are all sums of these rows (docs/decisions.md, "Aggregates as fact rows").
+ */
+export interface FactDelta extends SpendMetrics {
+  apiKey: string;
+  day: string;
+  hour: number;
+  model: string;
+  provider: string;
+  userId: string;
+  teamId: string;
+  orgId: string;
 }
 
 export interface TotalDelta extends SpendMetrics {
@@ -48,6 +67,9 @@ export interface RollupDelta extends SpendMetrics {
 }
 
 export interface SpendDeltas {
+  /** Fact rows, sorted by their key (api key, day, hour, model, provider, user, team, org). */
+  facts: FactDelta[];
+  /** Per-entity hourly rows: tags and end users. */
   daily: DailyDelta[];
   rollup: RollupDelta[];
   totals: TotalDelta[];
@@ -133,11 +155,16 @@ function bookDay(
   addEvent(row, b.event, b.spend);
 }
 
+/**
+ * Books the event against one entity: its total and its roll-up day, and, when `hourly`, its own
+ * hourly row (tags and end users; the other entity types' hourly spend is in the fact rows).
+ */
 function book(
   entities: Map<string, EntityAccumulator>,
   entityType: EntityType,
   entityId: string,
   b: Booking,
+  hourly = false,
 ): void {
   let entity = entities.get(entityId);
   if (!entity) {
@@ -146,6 +173,7 @@ function book(
   }
   addEvent(entity.total, b.event, b.spend);
   bookDay(entity.days, entityType, entityId, b);
+  if (!hourly) return;
   let row = entity.daily.get(b.suffix);
   if (!row) {
     row = newDaily(entityType, entityId, b);
@@ -173,8 +201,35 @@ const sortedKeys = <K extends string, V>(map: Map<K, V>): K[] => [...map.keys()]
 /** Entity types in the order their rows are sorted (the lock order): by name. */
 const ENTITY_TYPES: readonly EntityType[] = ALL_ENTITY_TYPES.slice().sort();
 
+/** Adds the event to its fact row in `facts`, keyed by the fact key joined with SEP. */
+function bookFact(facts: Map<string, FactDelta>, b: Booking): void {
+  const e = b.event;
+  const userId = e.user_id ?? '';
+  const teamId = e.team_id ?? '';
+  const orgId = e.org_id ?? '';
+  // The fact key in the primary key's column order (the lock order); the hour as two digits.
+  const key =
+    e.api_key + SEP + b.day + SEP + (b.hour < 10 ? '0' : '') + b.hour + SEP + e.model + SEP + b.provider +
+    SEP + userId + SEP + teamId + SEP + orgId;
+  let row = facts.get(key);
+  if (!row) {
+    row = withZeroMetrics({
+      apiKey: e.api_key,
+      day: b.day,
+      hour: b.hour,
+      model: e.model,
+      provider: b.provider,
+      userId,
+      teamId,
+      orgId,
+    });
+    facts.set(key, row);
+  }
+  addEvent(row, e, b.spend);
+}
+
 /**
- * Collapses events (already deduplicated) into hourly (daily_spend), roll-up and total deltas, each
+ * Collapses events (already deduplicated) into fact and hourly rows, roll-up and total deltas, each
  * list sorted by its conflict key. Every writer upserts in this order, so two concurrent batches
  * lock shared rows in the same sequence and cannot deadlock.
  *
@@ -196,6 +251,7 @@ export function aggregateSpend(events: readonly SpendEvent[]): SpendDeltas {
   // Roll-up rows of the two dimensions that are not entities, by value, then day.
   const models = new Map<string, Map<string, RollupDelta>>();
   const providers = new Map<string, Map<string, RollupDelta>>();
+  const facts = new Map<string, FactDelta>();
   // The entity mapping (mirrored in SQL by reconcile.ts): key (unless '': a request made without a
   // virtual key), user, end_user, team, team member (team and user both set), org, each tag, proxy.
   for (const event of events) {
@@ -207,15 +263,16 @@ export function aggregateSpend(events: readonly SpendEvent[]): SpendDeltas {
     // The hour as two digits, so the joined key sorts like the (day, hour, ...) tuple.
     const suffix = day + SEP + hour + SEP + event.api_key + SEP + event.model + SEP + provider;
     const b: Booking = { event, spend, day, hour: Number(hour), provider, suffix };
+    bookFact(facts, b);
     if (event.api_key !== '') book(keys, 'key', event.api_key, b);
     if (event.user_id) book(users, 'user', event.user_id, b);
-    if (event.end_user_id) book(endUsers, 'end_user', event.end_user_id, b);
+    if (event.end_user_id) book(endUsers, 'end_user', event.end_user_id, b, true);
     if (event.team_id) book(teams, 'team', event.team_id, b);
     if (event.team_id && event.user_id) {
       book(members, 'team_member', teamMemberId(event.team_id, event.user_id), b);
     }
     if (event.org_id) book(orgs, 'org', event.org_id, b);
-    for (const tag of event.tags) book(tags, 'tag', tag, b);
+    for (const tag of event.tags) book(tags, 'tag', tag, b, true);
     book(proxy, 'proxy', PROXY_ENTITY_ID, b);
     bookOther(models, 'model', event.model, b);
     bookOther(providers, 'provider', provider, b);
@@ -242,5 +299,7 @@ export function aggregateSpend(events: readonly SpendEvent[]): SpendDeltas {
       pushDays(entity.days);
     }
   }
-  return { daily, rollup, totals };
+  const factRows: FactDelta[] = [];
+  for (const key of sortedKeys(facts)) factRows.push(facts.get(key) as FactDelta);
+  return { facts: factRows, daily, rollup, totals };
 }

@@ -5,7 +5,8 @@ import type { ColumnName } from '../column-name.ts';
 import type { Metric } from '../queries/figures.ts';
 import {
   dailyRollup,
-  dailySpend,
+  dailySpendByEntity,
+  dailySpendFacts,
   entityTotals,
   requestIdConflicts,
   requestIds,
@@ -15,6 +16,7 @@ import { ensurePartitionsForDays, isMissingPartition } from '../storage/spend-lo
 import {
   aggregateSpend,
   type DailyDelta,
+  type FactDelta,
   type RollupDelta,
   type SpendDeltas,
   type SpendMetrics,
@@ -43,6 +45,9 @@ export interface WriteSpendResult {
   written: number;
   /** Events skipped because their request_id was already in the batch or in the ledger. */
   duplicates: number;
+  /** Rows upserted into daily_spend_facts (key, user, team, org, member and proxy spend). */
+  factRows: number;
+  /** Rows upserted into daily_spend_by_entity (tag and end-user spend). */
   dailyRows: number;
   rollupRows: number;
   totalRows: number;
@@ -84,10 +89,11 @@ export interface PreparedSpendBatch {
 
 interface EncodedAggregates {
   /** One JSON array per column of each table (encodeAggregates). */
+  facts: string[];
   daily: string[];
   rollup: string[];
   totals: string[];
-  rows: { daily: number; rollup: number; totals: number };
+  rows: { facts: number; daily: number; rollup: number; totals: number };
 }
 
 export interface PrepareOptions {
@@ -230,6 +236,7 @@ export async function writePreparedBatch(db: LedgerDb, batch: PreparedSpendBatch
     received: batch.received,
     written,
     duplicates: batch.received - written,
+    factRows: rows.facts,
     dailyRows: rows.daily,
     rollupRows: rows.rollup,
     totalRows: rows.totals,
@@ -418,6 +425,7 @@ export function writeStatement(batch: PreparedSpendBatch, conflicts: readonly Re
     ),
     fresh as (select count(*) as n from ids),
     ${batch.spendLogs ? insertSpendLogs(allNew) : sql``}
+    facts as (${upsertAdditive(DAILY_FACTS, batch.aggregates.facts, allNew)}),
     daily as (${upsertAdditive(DAILY_SPEND, batch.aggregates.daily, allNew)}),
     rollup as (${upsertAdditive(DAILY_ROLLUP, batch.aggregates.rollup, allNew)}),
     totals as (${upsertAdditive(ENTITY_TOTALS, batch.aggregates.totals, allNew)}),
@@ -548,7 +556,18 @@ function aggregateTable<T extends Table, R extends SpendMetrics>(
   };
 }
 
-const DAILY_SPEND = aggregateTable<typeof dailySpend, DailyDelta>(dailySpend, {
+const DAILY_FACTS = aggregateTable<typeof dailySpendFacts, FactDelta>(dailySpendFacts, {
+  api_key: ['k', 'text', (r) => r.apiKey],
+  day: ['d', 'date', (r) => r.day],
+  hour: ['h', 'smallint', (r) => r.hour],
+  model: ['m', 'text', (r) => r.model],
+  provider: ['p', 'text', (r) => r.provider],
+  user_id: ['u', 'text', (r) => r.userId],
+  team_id: ['tm', 'text', (r) => r.teamId],
+  org_id: ['o', 'text', (r) => r.orgId],
+  shard: SHARD_COLUMN,
+});
+const DAILY_SPEND = aggregateTable<typeof dailySpendByEntity, DailyDelta>(dailySpendByEntity, {
   entity_type: ['t', 'text', (r) => r.entityType],
   entity_id: ['i', 'text', (r) => r.entityId],
   day: ['d', 'date', (r) => r.day],
@@ -580,10 +599,14 @@ const ENTITY_TOTALS = aggregateTable<typeof entityTotals, TotalDelta>(entityTota
  */
 function encodeAggregates(deltas: SpendDeltas, shard: number): EncodedAggregates {
   return {
+    facts: encodeColumns(DAILY_FACTS, deltas.facts, shard),
     daily: encodeColumns(DAILY_SPEND, deltas.daily, shard),
     rollup: encodeColumns(DAILY_ROLLUP, deltas.rollup, shard),
     totals: encodeColumns(ENTITY_TOTALS, deltas.totals, shard),
-    rows: { daily: deltas.daily.length, rollup: deltas.rollup.length, totals: deltas.totals.length },
+    rows: {
+      facts: deltas.facts.length,
+      daily: deltas.daily.length,
+      rollup: deltas.rollup.length, totals: deltas.totals.length },
   };
 }
 

@@ -60,7 +60,8 @@ describe('writeStatement', () => {
       const tables = new Set(named.map((n) => n.table));
       const expected = [
         'request_ids',
-        'daily_spend',
+        'daily_spend_facts',
+        'daily_spend_by_entity',
         'daily_rollup',
         'entity_totals',
         'request_id_conflicts',
