@@ -21,7 +21,7 @@ export interface LoadOptions {
  * and hour, then entity).
  *
  * Built for 50M rows on 2 cores: every index and key of the tables it fills (spend_logs,
- * request_ids, daily_spend, daily_rollup, entity_totals) is dropped first and rebuilt by one sort
+ * request_ids, the two daily_spend tables, daily_rollup, entity_totals) is dropped first and rebuilt by one sort
  * each at the end, from the definitions the migrations left (so whatever keys a later migration
  * gives these tables, the load follows); the aggregates are built one UTC day at a time (one
  * partition read, a day's groups in memory), `workers` days at once, printed with rate and time
@@ -30,7 +30,14 @@ export interface LoadOptions {
 export async function loadLedger(sql: postgres.Sql, o: LoadOptions, log: (m: string) => void): Promise<void> {
   await sql`set work_mem = '512MB'`;
   await sql`set maintenance_work_mem = '1GB'`;
-  const tables = ['spend_logs', 'request_ids', 'daily_spend', 'daily_rollup', 'entity_totals'];
+  const tables = [
+    'spend_logs',
+    'request_ids',
+    'daily_spend_facts',
+    'daily_spend_by_entity',
+    'daily_rollup',
+    'entity_totals',
+  ];
   const dropped = await dropKeysAndIndexes(sql, tables);
   const start = `${o.lastDay}T00:00:00Z`;
   // spend_logs is partitioned by UTC day (migration 0007): the days' partitions first.
@@ -157,11 +164,15 @@ export const buildDay = (day: string) => {
     count(*) filter (where status <> 'success') as failed_requests`;
   const member = `replace(replace(team_id, '%', '%25'), '/', '%2F') || '/' || replace(replace(user_id, '%', '%25'), '/', '%2F')`;
   return `
-  create temporary table day_hourly on commit drop as
-  with base as materialized (
+  create temporary table day_facts on commit drop as
     select ${hour} as hour, api_key, user_id, team_id, org_id, model, coalesce(provider, '') as provider, ${figures}
-    from ${logs} group by 1, 2, 3, 4, 5, 6, 7
-  ), booked as (
+    from ${logs} group by 1, 2, 3, 4, 5, 6, 7;
+  insert into daily_spend_facts (api_key, day, hour, model, provider, user_id, team_id, org_id, ${METRICS})
+    select api_key, '${day}'::date, hour, model, provider, coalesce(user_id, ''), coalesce(team_id, ''),
+      coalesce(org_id, ''), ${METRICS}
+    from day_facts order by api_key, hour, model, provider;
+  create temporary table day_hourly on commit drop as
+  with base as materialized (select * from day_facts), booked as (
     select 'key' as entity_type, api_key as entity_id, b.* from base b
     union all select 'user', user_id, b.* from base b where user_id is not null
     union all select 'team', team_id, b.* from base b where team_id is not null
@@ -177,8 +188,9 @@ export const buildDay = (day: string) => {
   union all
   select 'tag', tag, '${day}'::date, ${hour}, api_key, model, coalesce(provider, ''), ${figures}
   from ${logs.replace('spend_logs', 'spend_logs, unnest(tags) as tag')} group by 2, 4, 5, 6, 7;
-  insert into daily_spend (entity_type, entity_id, day, hour, api_key, model, provider, ${METRICS})
+  insert into daily_spend_by_entity (entity_type, entity_id, day, hour, api_key, model, provider, ${METRICS})
     select entity_type, entity_id, day, hour, api_key, model, provider, ${METRICS} from day_hourly
+    where entity_type in ('end_user', 'tag')
     order by hour, entity_type, entity_id, api_key, model, provider;
   insert into daily_rollup (dimension, value, day, ${METRICS})
     select * from (
@@ -225,7 +237,7 @@ export async function tableSizes(
  */
 export async function dailyGrainSize(sql: postgres.Sql): Promise<{ rows: number; bytes: number }> {
   await sql`set work_mem = '256MB'`;
-  await sql.unsafe(`create unlogged table bench_daily_grain (like daily_spend including defaults)`);
+  await sql.unsafe(`create unlogged table bench_daily_grain (like daily_spend_by_entity including defaults)`);
   await sql.unsafe('alter table bench_daily_grain drop column hour');
   await sql.unsafe(
     'alter table bench_daily_grain add primary key (entity_type, entity_id, day, api_key, model, provider)',

@@ -325,7 +325,8 @@ for (const [key, t] of Object.entries(TARGETS) as Array<[Target, (typeof TARGETS
 }
 const sizes = await tableSizes(sql, [
   'spend_logs',
-  'daily_spend',
+  'daily_spend_facts',
+  'daily_spend_by_entity',
   'daily_rollup',
   'entity_totals',
   'api_tokens',

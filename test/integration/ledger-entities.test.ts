@@ -14,7 +14,13 @@ import {
   writePreparedBatch,
   writeSpendBatch,
 } from '@spend-ledger/ledger-db';
-import { aSpendEvent, createTestDatabase, type TestDatabase } from '@spend-ledger/testing';
+import {
+  aSpendEvent,
+  createTestDatabase,
+  onRenamedDailySpend,
+  type TestDatabase,
+  unfoldFactRows,
+} from '@spend-ledger/testing';
 import { sql } from 'drizzle-orm';
 
 const parse = (o: Parameters<typeof aSpendEvent>[0]) => SpendEventSchema.parse(aSpendEvent(o));
@@ -120,11 +126,15 @@ describe('team_member, proxy and cache tokens in the ledger', () => {
   });
 
   it('the backfill migration rebuilds team_member and proxy aggregates exactly from spend_logs', async () => {
-    await t.db.execute(sql`delete from daily_spend where entity_type in ('team_member', 'proxy')`);
+    // The hourly rows as they were when 0006 ran (one per entity, no fact rows), under 0014's name.
+    await unfoldFactRows(t.db);
+    await t.db.execute(sql`delete from daily_spend_by_entity where entity_type in ('team_member', 'proxy')`);
     await t.db.execute(sql`delete from daily_rollup where dimension in ('team_member', 'proxy')`);
     await t.db.execute(sql`delete from entity_totals where entity_type in ('team_member', 'proxy')`);
     assert.notDeepEqual((await reconcileLedger(t.db)).differences, []);
-    const backfill = await readFile(`${MIGRATIONS_FOLDER}/0006_backfill_team_member_proxy.sql`, 'utf8');
+    const backfill = onRenamedDailySpend(
+      await readFile(`${MIGRATIONS_FOLDER}/0006_backfill_team_member_proxy.sql`, 'utf8'),
+    );
     await t.db.transaction(async (tx) => {
       for (const statement of backfill.split('--> statement-breakpoint'))
         await tx.execute(sql.raw(statement));

@@ -4,14 +4,25 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { normalizeApiKey, type SpendEvent, SpendEventSchema } from '@spend-ledger/contract';
 import { MIGRATIONS_FOLDER, reconcileLedger, writeSpendBatch } from '@spend-ledger/ledger-db';
-import { aSpendEvent, createTestDatabase, type TestDatabase } from '@spend-ledger/testing';
+import {
+  aSpendEvent,
+  createTestDatabase,
+  onRenamedDailySpend,
+  type TestDatabase,
+  unfoldFactRows,
+} from '@spend-ledger/testing';
 import { sql } from 'drizzle-orm';
 
 const MIGRATION = join(MIGRATIONS_FOLDER, '0009_hash_raw_api_keys.sql');
 
-/** Runs the migration's statements again: it is idempotent, so this is what applying it to old rows does. */
+/**
+ * Runs the migration's statements again: it is idempotent, so this is what applying it to old rows
+ * does. Its daily_spend is the table that migration 0014 renamed daily_spend_by_entity.
+ */
 async function applyMigration(t: TestDatabase): Promise<void> {
-  for (const statement of readFileSync(MIGRATION, 'utf8').split('--> statement-breakpoint')) {
+  for (const statement of onRenamedDailySpend(readFileSync(MIGRATION, 'utf8')).split(
+    '--> statement-breakpoint',
+  )) {
     await t.db.execute(sql.raw(statement));
   }
 }
@@ -45,6 +56,8 @@ describe('migration 0009: raw api keys already stored are hashed everywhere', ()
     );
     await t.db.execute(sql`insert into request_id_conflicts (request_id, content_digest, api_key, event_timestamp)
       values ('r-mig', decode('00', 'hex'), 'team-alias', now())`);
+    // The hourly rows as they were when 0009 ran: one per entity, no fact rows.
+    await unfoldFactRows(t.db);
     await applyMigration(t);
   });
   after(async () => {

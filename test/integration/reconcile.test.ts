@@ -54,7 +54,7 @@ describe('reconcileLedger', () => {
   });
 
   it('reports a tampered daily row with its entity and day, in both checks it breaks', async () => {
-    await t.db.execute(sql`update daily_spend set spend = spend + 0.000000000001
+    await t.db.execute(sql`update daily_spend_by_entity set spend = spend + 0.000000000001
       where entity_type = 'tag' and entity_id = 'x' and day = '2026-11-02'`);
     try {
       const report = await reconcileLedger(t.db);
@@ -66,7 +66,7 @@ describe('reconcileLedger', () => {
         'logs-vs-daily tag/x 2026-11-02 spend',
       ]);
     } finally {
-      await t.db.execute(sql`update daily_spend set spend = spend - 0.000000000001
+      await t.db.execute(sql`update daily_spend_by_entity set spend = spend - 0.000000000001
         where entity_type = 'tag' and entity_id = 'x' and day = '2026-11-02'`);
     }
   });

@@ -175,15 +175,16 @@ describe('archive, retention, restore', () => {
   });
 
   it('reconcile with a range reads only those days', async () => {
-    await t.db.execute(sql`update daily_spend set spend = spend + 1 where day = '2026-10-02' and entity_type = 'proxy'
-      and ctid = (select ctid from daily_spend where day = '2026-10-02' and entity_type = 'proxy' limit 1)`);
+    // One fact row: it stands for the day's key, user, team, org and proxy rows at once.
+    await t.db.execute(sql`update daily_spend_facts set spend = spend + 1 where day = '2026-10-02'
+      and ctid = (select ctid from daily_spend_facts where day = '2026-10-02' limit 1)`);
     try {
       const outside = await reconcileLedger(t.db, undefined, { from: '2026-10-03', to: '2026-10-03' });
       assert.deepEqual(outside.differences, []);
       const inside = await reconcileLedger(t.db, undefined, { from: '2026-10-02', to: '2026-10-03' });
       assert.ok(inside.differences.some((d) => d.day === '2026-10-02' && d.metric === 'spend'));
     } finally {
-      await t.db.execute(sql`update daily_spend set spend = spend - 1 where day = '2026-10-02' and entity_type = 'proxy'
+      await t.db.execute(sql`update daily_spend_facts set spend = spend - 1 where day = '2026-10-02'
         and spend >= 1`);
     }
   });

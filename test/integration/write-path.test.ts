@@ -77,7 +77,7 @@ describe('writeSpendBatch', () => {
     await writeSpendBatch(t.db, old);
     const mixed = await writeSpendBatch(t.db, [...fresh, ...old, fresh[0] as (typeof fresh)[0]]);
     assert.deepEqual([mixed.received, mixed.written, mixed.duplicates], [6, 2, 4]);
-    assert.ok(mixed.dailyRows > 0, 'aggregates of the new events were written');
+    assert.ok(mixed.factRows > 0, 'aggregates of the new events were written');
     const totals = await getEntityTotals(t.db, { entityType: 'key', entityId: normalizeApiKey('partly') });
     assert.equal(totals.api_requests, 5);
     assert.equal(totals.spend, '0.700000000003');

@@ -7,6 +7,7 @@ export {
   litellmKeyHash,
 } from './litellm-payloads.ts';
 export { LOCAL_BROKER_ENV, LOCAL_TOPIC_DURABILITY } from './local-broker.ts';
+export { onRenamedDailySpend, unfoldFactRows } from './pre-fact-rows.ts';
 export { createTestDatabase, TEST_DATABASE_SERVER, type TestDatabase } from './test-database.ts';
 export { type WaitOptions, waitUntil } from './wait-until.ts';
 export {

@@ -209,8 +209,22 @@ function bookFact(facts: Map<string, FactDelta>, b: Booking): void {
   const orgId = e.org_id ?? '';
   // The fact key in the primary key's column order (the lock order); the hour as two digits.
   const key =
-    e.api_key + SEP + b.day + SEP + (b.hour < 10 ? '0' : '') + b.hour + SEP + e.model + SEP + b.provider +
-    SEP + userId + SEP + teamId + SEP + orgId;
+    e.api_key +
+    SEP +
+    b.day +
+    SEP +
+    (b.hour < 10 ? '0' : '') +
+    b.hour +
+    SEP +
+    e.model +
+    SEP +
+    b.provider +
+    SEP +
+    userId +
+    SEP +
+    teamId +
+    SEP +
+    orgId;
   let row = facts.get(key);
   if (!row) {
     row = withZeroMetrics({

@@ -606,7 +606,9 @@ function encodeAggregates(deltas: SpendDeltas, shard: number): EncodedAggregates
     rows: {
       facts: deltas.facts.length,
       daily: deltas.daily.length,
-      rollup: deltas.rollup.length, totals: deltas.totals.length },
+      rollup: deltas.rollup.length,
+      totals: deltas.totals.length,
+    },
   };
 }
 
