@@ -205,8 +205,8 @@ const ROLLUP_DIMENSIONS = `{${[...ENTITY_TYPES, 'model', 'provider'].join(',')}}
  * One UTC day, both checks from one read of its partition: per entity, the summed per-request rows
  * (`l`) against the summed hourly aggregates, and per dimension value against the report roll-up.
  * Aggregate rows are summed per key, so a table keeping several rows per key (one per writer shard)
- * is compared by its sums. daily_spend's day is found by its BRIN index, the roll-up's by (dimension,
- * day): nothing outside the day is read.
+ * is compared by its sums. daily_spend (the view over the fact and per-entity rows) finds the day by
+ * each table's BRIN index, the roll-up by (dimension, day): nothing outside the day is read.
  */
 const compareDay = (tx: Reader, day: string) =>
   tx.execute<Row & { check: Difference['check'] }>(sql`

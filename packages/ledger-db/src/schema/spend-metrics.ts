@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { bigint, numeric, timestamp } from 'drizzle-orm/pg-core';
 
 /**
- * The additive metric columns every aggregate table carries (daily_spend, daily_rollup,
- * entity_totals), plus updated_at. One definition so the tables cannot drift apart; the write path
+ * The additive metric columns every aggregate table carries (daily_spend_facts,
+ * daily_spend_by_entity, daily_rollup, entity_totals), plus updated_at. One definition so the tables cannot drift apart; the write path
  * adds to exactly these columns.
  */
 export const spendMetricColumns = () => ({
