@@ -33,7 +33,9 @@ const narrowed = (s: EntitySetSelector) => s.apiKey !== undefined || s.model !==
 function idWhere(column: SQL, s: EntitySetSelector): SQL[] {
   const parts: SQL[] = [];
   if (s.ids !== undefined)
-    parts.push(sql`${column} in (select json_array_elements_text(${JSON.stringify(s.ids)}::json))`);
+    // A restriction, not a semi-join: daily_spend is a view whose fact branches take restrictions
+    // (and then their index) but not join conditions (migration 0014).
+    parts.push(sql`${column} = any(array(select json_array_elements_text(${JSON.stringify(s.ids)}::json)))`);
   if (s.idPrefix !== undefined) parts.push(sql`starts_with(${column}, ${s.idPrefix})`);
   return parts;
 }

@@ -46,11 +46,18 @@ export function bookedRows(s: AggregateSelector, days: LocalDays): SQL {
         ((h + interval '1 hour' - interval '1 microsecond') at time zone ${tz})::date as last_day
       from generate_series((${from} - 1)::timestamp at time zone 'UTC',
         (${to} + 2)::timestamp at time zone 'UTC' - interval '1 hour', interval '1 hour') h
+    ),
+    -- The entity's rows, read once and then joined to the hours. MATERIALIZED: daily_spend is a view
+    -- whose fact branches take restrictions but not join conditions (migration 0014), and a nested
+    -- loop over the hours would read the branch again for every hour.
+    booked as materialized (
+      select d.day, d.hour, d.api_key, d.model, d.provider, ${metricsOf('d')}
+      from daily_spend d
+      where ${dailySpendWhere(s)} and d.day between ${from} - 1 and ${to} + 1
     )
     select hs.local_day, d.api_key, d.model, d.provider, ${metricsOf('d')}
-      from daily_spend d join hours hs on hs.day = d.day and hs.hour = d.hour
-      where ${dailySpendWhere(s)} and d.day between ${from} - 1 and ${to} + 1
-        and hs.local_day = hs.last_day and hs.local_day between ${from} and ${to}
+      from booked d join hours hs on hs.day = d.day and hs.hour = d.hour
+      where hs.local_day = hs.last_day and hs.local_day between ${from} and ${to}
     union all
     select x.* from hours c cross join lateral (
       -- An hour that local midnight cuts: its events, each on its own local day, by an index range on
