@@ -1,33 +1,10 @@
-import type { LedgerDb } from '@spend-ledger/ledger-db';
+import { type LedgerDb, METRIC_COLUMNS } from '@spend-ledger/ledger-db';
 import { sql } from 'drizzle-orm';
 
 const FACT_TYPES = sql`('key', 'user', 'team', 'org', 'team_member', 'proxy')`;
-const METRICS = sql.raw(
-  [
-    'prompt_tokens',
-    'completion_tokens',
-    'cache_read_input_tokens',
-    'cache_creation_input_tokens',
-    'spend',
-    'api_requests',
-    'successful_requests',
-    'failed_requests',
-  ].join(', '),
-);
-const SUMS = sql.raw(
-  [
-    'prompt_tokens',
-    'completion_tokens',
-    'cache_read_input_tokens',
-    'cache_creation_input_tokens',
-    'spend',
-    'api_requests',
-    'successful_requests',
-    'failed_requests',
-  ]
-    .map((m) => `sum(${m}) as ${m}`)
-    .join(', '),
-);
+// The ledger's one metric list: a metric added to the schema is unfolded too.
+const METRICS = sql.raw(METRIC_COLUMNS.join(', '));
+const SUMS = sql.raw(METRIC_COLUMNS.map((m) => `sum(${m}) as ${m}`).join(', '));
 
 /**
  * Puts the hourly aggregates into the shape they had before migration 0014: the fact rows become
