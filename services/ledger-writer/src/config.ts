@@ -43,7 +43,7 @@ export const WriterConfigSchema = z
     /** Bytes of one fetch over all partitions: held, with the records decoded from it, until buffered. */
     WRITER_FETCH_MAX_BYTES: positiveInt(4 * 1024 * 1024),
     /** A flush window closes at this many events (bigger windows collapse more aggregate rows)... */
-    WRITER_FLUSH_MAX_EVENTS: positiveInt(5_000),
+    WRITER_FLUSH_MAX_EVENTS: positiveInt(4_000),
     /** ...or this long after its first event, so a trickle of events is still written promptly. */
     WRITER_FLUSH_MAX_WAIT_MS: positiveInt(200),
     /** Windows written at once, on separate connections; commits stay in window order. */
