@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Kafka } from '@spend-ledger/kafka';
+import { WRITER_MALLOC_ENV, WRITER_NODE_FLAGS } from '../../services/ledger-writer/src/process-settings.ts';
 import { createBenchDatabase } from '../lib/bench-db.ts';
 import { KAFKA_BROKERS, waitForLagZero } from '../lib/bench-kafka.ts';
 import { type ChildService, spawnService } from '../lib/child-service.ts';
@@ -10,6 +11,9 @@ import { type RssRecord, recordRss } from '../lib/rss-record.ts';
 import { scrapeMetrics } from '../lib/scrape-metrics.ts';
 import { type LedgerCheck, verifyLedger } from '../lib/verify-ledger.ts';
 import type { PreloadedTopic } from './preload-topic.ts';
+
+/** How every deployment starts a writer (process-settings.ts). */
+const WRITER_PROCESS_ENV = { NODE_OPTIONS: WRITER_NODE_FLAGS.join(' '), ...WRITER_MALLOC_ENV };
 
 export interface WriterRun {
   replicas: number;
@@ -80,8 +84,9 @@ export async function runWriters(
             DEAD_LETTER_TOPIC: `${preload.topic}.dlq`,
             WRITER_GROUP_ID: groupId,
             WRITER_PORT: '0',
-            // The heap cap every deployment sets (up.sh, compose, Kubernetes); --env can override it.
-            NODE_OPTIONS: '--max-old-space-size=192',
+            // The node flags and malloc settings every deployment sets (up.sh, compose, Kubernetes,
+            // docs/decisions.md "Writer memory"); --env can override them.
+            ...WRITER_PROCESS_ENV,
             ...options.env,
           },
         }),

@@ -64,10 +64,11 @@ start_service() { # name dir port ops_port [node flags]
 }
 
 start_service gateway services/gateway "${GATEWAY_PORT:-8080}" "${GATEWAY_OPS_PORT:-8090}"
-# A capped heap makes V8 collect before the writer's RSS balloons (docs/decisions.md).
-# The writer's one port is its ops port.
-start_service ledger-writer services/ledger-writer "${WRITER_PORT:-8082}" "${WRITER_PORT:-8082}" \
-  --max-old-space-size=192
+# The writer's node flags and malloc settings (services/ledger-writer/src/process-settings.ts,
+# docs/decisions.md "Writer memory"). Its one port is its ops port.
+MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 \
+  start_service ledger-writer services/ledger-writer "${WRITER_PORT:-8082}" "${WRITER_PORT:-8082}" \
+  "--max-old-space-size=192 --max-semi-space-size=4"
 start_service query-api services/query-api "${QUERY_PORT:-8081}" "${QUERY_OPS_PORT:-8091}"
 
 INGEST=${LEDGER_INGEST_TOKENS%%,*}

@@ -49,6 +49,11 @@ export interface BufferedConsumerOptions<T, P = T[]> {
   partitionsConcurrently?: number;
   sessionTimeoutMs?: number;
   maxBytesPerPartition?: number;
+  /**
+   * Bytes of one fetch response (all partitions). kafkajs holds a whole response, and the records it
+   * decodes from it, until every batch in it was handed over. Default 8 MiB.
+   */
+  maxBytes?: number;
   /** Called whenever partition assignment changes (joined, rebalanced, left). */
   onGroupChange?: (event: { type: 'joined' | 'left' | 'crashed'; partitions: number[] }) => void;
   onFlush?: (stats: { items: number; partitions: number; seconds: number }) => void;
@@ -130,7 +135,7 @@ export class BufferedConsumer<T, P = T[]> {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 2 * 1024 * 1024,
-      maxBytes: 8 * 1024 * 1024,
+      maxBytes: options.maxBytes ?? 8 * 1024 * 1024,
       maxWaitTimeInMs: 250,
       allowAutoTopicCreation: false,
     });
@@ -244,6 +249,12 @@ export class BufferedConsumer<T, P = T[]> {
       if (due) {
         const window = this.current;
         this.current = this.emptyWindow();
+        // A prepared window is a window at its biggest (the writer's encoded statement parameters),
+        // so it is prepared only when it can be written next: with one window in flight, during
+        // that write (the only overlap there is); with more, once a slot is free, while the other
+        // writes go on (docs/decisions.md, "Writer memory").
+        while (this.inFlight.size >= this.windowsInFlight + (this.windowsInFlight === 1 ? 1 : 0))
+          await Promise.race(this.inFlight);
         const prepared = this.options.prepare(window.items, [...window.offsets.keys()]);
         while (this.inFlight.size >= this.windowsInFlight) await Promise.race(this.inFlight);
         if (this.abandoned) return;

@@ -1,4 +1,4 @@
-import { Signer } from '@aws-sdk/rds-signer';
+import type { Signer } from '@aws-sdk/rds-signer';
 
 export interface IamAuth {
   /** AWS region of the database (the token is signed for it). */
@@ -21,11 +21,19 @@ export interface IamTarget extends IamAuth {
  * temporary credentials the signer refreshes before they expire.
  */
 export function createIamPassword(target: IamTarget): () => Promise<string> {
-  const signer = new Signer({
-    hostname: target.hostname,
-    port: target.port,
-    username: target.username,
-    region: target.region,
-  });
-  return () => signer.getAuthToken();
+  // The signer's SDK is imported on the first connection, not with the module: about 11 MB of RSS
+  // that a process without IAM auth should not carry (docs/decisions.md).
+  let signer: Promise<Signer> | undefined;
+  return async () => {
+    signer ??= import('@aws-sdk/rds-signer').then(
+      ({ Signer }) =>
+        new Signer({
+          hostname: target.hostname,
+          port: target.port,
+          username: target.username,
+          region: target.region,
+        }),
+    );
+    return (await signer).getAuthToken();
+  };
 }

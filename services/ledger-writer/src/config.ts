@@ -40,8 +40,10 @@ export const WriterConfigSchema = z
     WRITER_SESSION_TIMEOUT_MS: positiveInt(30_000),
     /** Bytes fetched per partition per batch; with the window size, bounds the writer's memory. */
     WRITER_MAX_BYTES_PER_PARTITION: positiveInt(2 * 1024 * 1024),
+    /** Bytes of one fetch over all partitions: held, with the records decoded from it, until buffered. */
+    WRITER_FETCH_MAX_BYTES: positiveInt(4 * 1024 * 1024),
     /** A flush window closes at this many events (bigger windows collapse more aggregate rows)... */
-    WRITER_FLUSH_MAX_EVENTS: positiveInt(5_000),
+    WRITER_FLUSH_MAX_EVENTS: positiveInt(4_000),
     /** ...or this long after its first event, so a trickle of events is still written promptly. */
     WRITER_FLUSH_MAX_WAIT_MS: positiveInt(200),
     /** Windows written at once, on separate connections; commits stay in window order. */
@@ -51,8 +53,11 @@ export const WriterConfigSchema = z
     WRITER_RETRY_MAX_MS: positiveInt(30_000),
     /** A write attempt pending this long is abandoned, the pool replaced, and the write retried. */
     WRITER_WRITE_TIMEOUT_MS: positiveInt(30_000),
-    /** Request_ids remembered to drop retried copies before a write (~100 bytes each; 0 = off). */
-    WRITER_RECENT_REQUEST_IDS: z.coerce.number().int().min(0).default(200_000),
+    /**
+     * Request_ids remembered to drop retried copies before a write (~110 bytes of heap each; 0 =
+     * off): 100,000 is the last 20 s of a writer at 5,000 events/s; retries come within seconds.
+     */
+    WRITER_RECENT_REQUEST_IDS: z.coerce.number().int().min(0).default(100_000),
     /** spend_logs partitions are made this many UTC days ahead (plus yesterday and today). */
     SPEND_LOGS_PARTITIONS_AHEAD_DAYS: positiveInt(7),
     /** How often the writer runs its spend_logs upkeep (partitions ahead, retention). */
@@ -144,6 +149,7 @@ export const WriterConfigSchema = z
     partitionsConcurrently: env.WRITER_PARTITIONS_CONCURRENTLY,
     sessionTimeoutMs: env.WRITER_SESSION_TIMEOUT_MS,
     maxBytesPerPartition: env.WRITER_MAX_BYTES_PER_PARTITION,
+    fetchMaxBytes: env.WRITER_FETCH_MAX_BYTES,
     flushMaxEvents: env.WRITER_FLUSH_MAX_EVENTS,
     flushMaxWaitMs: env.WRITER_FLUSH_MAX_WAIT_MS,
     windowsInFlight: env.WRITER_WINDOWS_IN_FLIGHT,

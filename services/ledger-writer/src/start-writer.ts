@@ -126,6 +126,7 @@ function createWriterConsumer(
     partitionsConcurrently: config.partitionsConcurrently,
     sessionTimeoutMs: config.sessionTimeoutMs,
     maxBytesPerPartition: config.maxBytesPerPartition,
+    maxBytes: config.fetchMaxBytes,
     flushMaxItems: config.flushMaxEvents,
     flushMaxWaitMs: config.flushMaxWaitMs,
     windowsInFlight: config.windowsInFlight,

@@ -2,12 +2,18 @@ import { fileURLToPath } from 'node:url';
 import { DatabaseEnvSchema } from '../../../packages/ledger-db/src/connection-settings.ts';
 import { GatewayConfigSchema } from '../../../services/gateway/src/config.ts';
 import { WriterConfigSchema } from '../../../services/ledger-writer/src/config.ts';
+import { WRITER_MALLOC_ENV } from '../../../services/ledger-writer/src/process-settings.ts';
 import { QueryConfigSchema } from '../../../services/query-api/src/config.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Variables read by Node or a library rather than by a service's config schema. */
-export const PROCESS_ENV_NAMES = new Set(['NODE_OPTIONS', 'NODE_ENV', 'KAFKAJS_NO_PARTITIONER_WARNING']);
+/** Variables read by Node, glibc or a library rather than by a service's config schema. */
+export const PROCESS_ENV_NAMES = new Set([
+  'NODE_OPTIONS',
+  'NODE_ENV',
+  'KAFKAJS_NO_PARTITIONER_WARNING',
+  ...Object.keys(WRITER_MALLOC_ENV),
+]);
 
 /** What a deploy file needs to know about a service: its entry point and the variables it reads. */
 export interface DeployedService {

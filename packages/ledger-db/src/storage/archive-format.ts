@@ -1,4 +1,4 @@
-import parquet from '@dsnp/parquetjs';
+import type parquetjs from '@dsnp/parquetjs';
 import type { RawFigures } from '../queries/figures.ts';
 import { type ArchiveStore, archiveKeys } from './archive-store.ts';
 
@@ -52,10 +52,23 @@ export interface ArchivedRow {
   ingested_at: string;
 }
 
+/**
+ * The Parquet library, imported on first use only: loading it costs about 17 MB of ArrayBuffers and
+ * 5 MB of heap, which a writer that never archives (the default) should not carry
+ * (docs/decisions.md, "The writer loads archive and IAM libraries only when it uses them").
+ */
+export const loadParquet = async (): Promise<typeof parquetjs> => (await import('@dsnp/parquetjs')).default;
+
 const text = { type: 'UTF8', compression: 'GZIP' } as const;
 const optionalText = { ...text, optional: true } as const;
 const int = { type: 'INT32', compression: 'GZIP' } as const;
-export const SCHEMA = new parquet.ParquetSchema({
+let schema: Promise<InstanceType<typeof parquetjs.ParquetSchema>> | undefined;
+
+/** The archive's Parquet schema (built once, on first use). */
+export const archiveSchema = () =>
+  (schema ??= loadParquet().then((parquet) => new parquet.ParquetSchema(COLUMNS)));
+
+const COLUMNS = {
   request_id: text,
   timestamp: text,
   day: text,
@@ -78,7 +91,7 @@ export const SCHEMA = new parquet.ParquetSchema({
   spend_source: text,
   metadata: optionalText,
   ingested_at: text,
-});
+} as const;
 
 /** Rows read or written per round trip by archive and restore. */
 export const ROWS_PER_FETCH = 2_000;

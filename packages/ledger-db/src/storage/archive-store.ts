@@ -4,7 +4,7 @@ import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 
 /**
  * Where archived days of per-request rows go: a local directory or an S3-compatible bucket. Keys
@@ -83,13 +83,24 @@ export interface S3ArchiveOptions {
  * instance role), never from the ledger's own configuration.
  */
 export class S3ArchiveStore implements ArchiveStore {
-  private readonly client: S3Client;
+  /**
+   * The AWS SDK and its client, made on first use: importing the SDK costs a process about 20 MB
+   * (docs/decisions.md, "The writer loads archive and IAM libraries only when it uses them"), and a
+   * writer touches its archive at most once an hour.
+   */
+  private sdk: Promise<{ s3: typeof import('@aws-sdk/client-s3'); client: S3Client }> | undefined;
 
-  constructor(private readonly options: S3ArchiveOptions) {
-    this.client = new S3Client({
-      region: options.region,
-      ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
-    });
+  constructor(private readonly options: S3ArchiveOptions) {}
+
+  private connect() {
+    this.sdk ??= import('@aws-sdk/client-s3').then((s3) => ({
+      s3,
+      client: new s3.S3Client({
+        region: this.options.region,
+        ...(this.options.endpoint ? { endpoint: this.options.endpoint, forcePathStyle: true } : {}),
+      }),
+    }));
+    return this.sdk;
   }
 
   get location(): string {
@@ -101,26 +112,30 @@ export class S3ArchiveStore implements ArchiveStore {
   }
 
   async putFile(key: string, file: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ ...this.key(key), Body: await readFile(file) }));
+    const { s3, client } = await this.connect();
+    await client.send(new s3.PutObjectCommand({ ...this.key(key), Body: await readFile(file) }));
   }
 
   async putText(key: string, text: string): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({ ...this.key(key), Body: text, ContentType: 'application/json' }),
+    const { s3, client } = await this.connect();
+    await client.send(
+      new s3.PutObjectCommand({ ...this.key(key), Body: text, ContentType: 'application/json' }),
     );
   }
 
   async getFile(key: string, file: string): Promise<void> {
-    const object = await this.client.send(new GetObjectCommand(this.key(key)));
+    const { s3, client } = await this.connect();
+    const object = await client.send(new s3.GetObjectCommand(this.key(key)));
     await pipeline(object.Body as Readable, createWriteStream(file));
   }
 
   async getText(key: string): Promise<string | null> {
+    const { s3, client } = await this.connect();
     try {
-      const object = await this.client.send(new GetObjectCommand(this.key(key)));
+      const object = await client.send(new s3.GetObjectCommand(this.key(key)));
       return (await object.Body?.transformToString('utf8')) ?? null;
     } catch (error) {
-      if (error instanceof NoSuchKey) return null;
+      if (error instanceof s3.NoSuchKey) return null;
       throw error;
     }
   }

@@ -1,13 +1,18 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import parquet from '@dsnp/parquetjs';
 import { formatSpend, spendToUnits } from '@spend-ledger/contract';
 import { sql } from 'drizzle-orm';
 import type { LedgerDb } from '../client.ts';
 import type { Progress } from '../commands/progress.ts';
 import type { RawFigures } from '../queries/figures.ts';
-import { type ArchivedRow, type ArchiveManifest, ROWS_PER_FETCH, SCHEMA } from './archive-format.ts';
+import {
+  type ArchivedRow,
+  type ArchiveManifest,
+  archiveSchema,
+  loadParquet,
+  ROWS_PER_FETCH,
+} from './archive-format.ts';
 import { type ArchiveStore, archiveKeys, sha256File } from './archive-store.ts';
 import { listSpendLogPartitions } from './spend-log-partitions.ts';
 
@@ -69,7 +74,8 @@ export async function archiveDay(
   const dir = await mkdtemp(join(tmpdir(), 'ledger-archive-'));
   try {
     const file = join(dir, keys.file);
-    const writer = await parquet.ParquetWriter.openFile(SCHEMA, file);
+    const parquet = await loadParquet();
+    const writer = await parquet.ParquetWriter.openFile(await archiveSchema(), file);
     const sums = new Sums();
     // One snapshot for the whole day: the file and its sums agree even if rows arrive meanwhile.
     await db.$client.begin('isolation level repeatable read read only', async (tx) => {

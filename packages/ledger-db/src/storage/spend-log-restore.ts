@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import parquet from '@dsnp/parquetjs';
 import { sql } from 'drizzle-orm';
 import type { LedgerDb } from '../client.ts';
 import type { Progress } from '../commands/progress.ts';
-import { type ArchivedRow, ROWS_PER_FETCH, readManifest } from './archive-format.ts';
+import { type ArchivedRow, loadParquet, ROWS_PER_FETCH, readManifest } from './archive-format.ts';
 import { type ArchiveStore, archiveKeys, sha256File } from './archive-store.ts';
 import { ensurePartitionsForDays } from './spend-log-partitions.ts';
 
@@ -42,7 +41,7 @@ export async function restoreDay(
     if (checksum !== manifest.sha256)
       throw new Error(`archive of ${day} is damaged: sha256 ${checksum}, manifest says ${manifest.sha256}`);
     await ensurePartitionsForDays(db, [day]);
-    const reader = await parquet.ParquetReader.openFile(file);
+    const reader = await (await loadParquet()).ParquetReader.openFile(file);
     let inserted = 0;
     let seen = 0;
     try {

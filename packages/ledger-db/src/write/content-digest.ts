@@ -36,7 +36,7 @@ export function eventDigest(event: SpendEvent): string {
       event.spend_source,
       event.status,
     ]);
-    digest = createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+    digest = createHash('sha256').update(canonical).digest().toString('hex', 0, 16);
     digests.set(event, digest);
   }
   return digest;

@@ -29,7 +29,8 @@ describe('RecentRequestIds', () => {
 });
 
 describe('RecentRequestIds.splitUnseen', () => {
-  const digestOf = (e: { request_id: string; v: string }) => e.v;
+  // Digests as content-digest.ts makes them: 32 hex digits.
+  const digestOf = (e: { request_id: string; v: string }) => e.v.repeat(32);
   it('drops a redelivered copy silently and hands back one with other content', () => {
     const recent = new RecentRequestIds(10);
     const first = recent.splitUnseen([{ request_id: 'a', v: '1' }], digestOf);
@@ -46,6 +47,23 @@ describe('RecentRequestIds.splitUnseen', () => {
       again.unseen.map((e) => e.request_id),
       ['b'],
     );
-    assert.deepEqual(again.conflicts, [{ event: { request_id: 'a', v: '2' }, keptDigest: '1' }]);
+    assert.deepEqual(again.conflicts, [{ event: { request_id: 'a', v: '2' }, keptDigest: '1'.repeat(32) }]);
+  });
+
+  it('keeps each digest in its slot as the ring wraps, and forgets evicted ones', () => {
+    const recent = new RecentRequestIds(2);
+    recent.splitUnseen([{ request_id: 'a', v: 'a' }], digestOf);
+    recent.add('b');
+    recent.splitUnseen([{ request_id: 'c', v: 'c' }], digestOf);
+    assert.equal(recent.digestOf('a'), undefined, 'evicted');
+    assert.equal(recent.digestOf('b'), '', 'added without a digest');
+    assert.equal(recent.digestOf('c'), 'c'.repeat(32));
+    // The slot 'a' had now holds 'c': a copy of 'c' with other content is a conflict with 'c's digest.
+    const copy = recent.splitUnseen([{ request_id: 'c', v: 'd' }], digestOf);
+    assert.deepEqual(copy.conflicts, [{ event: { request_id: 'c', v: 'd' }, keptDigest: 'c'.repeat(32) }]);
+  });
+
+  it('refuses a digest that is not 32 hex digits', () => {
+    assert.throws(() => new RecentRequestIds(2).add('a', 'xyz'), /32 lower-case hex digits/);
   });
 });
