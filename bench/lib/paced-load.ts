@@ -27,6 +27,8 @@ export interface PacedLoadResult {
 interface Conn {
   socket: Socket;
   busy: boolean;
+  /** Failed: never used again (its request counted as an error). */
+  dead: boolean;
   buffer: Buffer;
   /** When the request on this connection was due and when it was written. */
   dueAt: number;
@@ -79,12 +81,13 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
   const open = (): Promise<Conn> =>
     new Promise((resolve, reject) => {
       const socket = connect({ host: url.hostname, port, noDelay: true });
-      const conn: Conn = { socket, busy: false, buffer: Buffer.alloc(0), dueAt: 0, sentAt: 0 };
+      const conn: Conn = { socket, busy: false, dead: false, buffer: Buffer.alloc(0), dueAt: 0, sentAt: 0 };
       socket.once('connect', () => resolve(conn));
-      socket.once('error', (error) => {
+      socket.on('error', (error) => {
+        if (conn.dead) return;
+        conn.dead = true;
         if (!conn.busy) return reject(error);
         errors++;
-        conn.busy = false;
         if (++done === total) finish();
       });
       socket.on('data', (chunk) => {
@@ -104,7 +107,7 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
   function dispatch(): void {
     const now = performance.now();
     while (next < total && dueAt(next) <= now) {
-      const conn = conns.find((c) => !c.busy);
+      const conn = conns.find((c) => !c.busy && !c.dead);
       if (!conn) return; // due requests wait for an answer to free a connection
       conn.busy = true;
       conn.dueAt = dueAt(next);
