@@ -41,6 +41,16 @@ describe('gateway config', () => {
     assert.equal(config.maxEventsPerRequest, 1000);
     assert.deepEqual(config.topicDurability, { replicationFactor: 3, minInsyncReplicas: 2 });
     assert.equal(config.workers, 1);
+    assert.equal(config.maxBatchBytes, 4 * 1024 * 1024);
+  });
+
+  it('reads PUBLISH_MAX_BATCH_BYTES and refuses 0, naming the variable', () => {
+    const base = { LEDGER_INGEST_TOKENS: 'a-token-of-16-chars+' };
+    assert.equal(loadGatewayConfig({ ...base, PUBLISH_MAX_BATCH_BYTES: '262144' }).maxBatchBytes, 262144);
+    assert.throws(
+      () => loadGatewayConfig({ ...base, PUBLISH_MAX_BATCH_BYTES: '0' }),
+      (e: unknown) => e instanceof ConfigError && e.message.includes('PUBLISH_MAX_BATCH_BYTES'),
+    );
   });
 
   it('reads GATEWAY_WORKERS and refuses a count below 1, naming the variable', () => {

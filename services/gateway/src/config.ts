@@ -51,6 +51,8 @@ export const GatewayConfigSchema = z
     GATEWAY_WORKERS: positiveInt(1),
     /** Idempotent Kafka producers side by side, each with one produce request in flight. */
     GATEWAY_PRODUCERS: positiveInt(1),
+    /** Upper bound of one produce request, in bytes of event JSON; later publishes wait for the next. */
+    PUBLISH_MAX_BATCH_BYTES: positiveInt(4 * 1024 * 1024),
     /** How long an event may wait for others to share its produce request (0 = none). */
     PUBLISH_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(0),
     /**
@@ -84,6 +86,7 @@ export const GatewayConfigSchema = z
     publishAckTimeoutMs: env.PUBLISH_ACK_TIMEOUT_MS,
     workers: env.GATEWAY_WORKERS,
     producers: env.GATEWAY_PRODUCERS,
+    maxBatchBytes: env.PUBLISH_MAX_BATCH_BYTES,
     lingerMs: env.PUBLISH_LINGER_MS,
     envelopes: env.PUBLISH_ENVELOPES,
     retryAfterSeconds: env.RETRY_AFTER_SECONDS,

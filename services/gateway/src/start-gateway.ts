@@ -38,6 +38,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     log: log.child({ component: 'producer' }),
     ackTimeoutMs: config.publishAckTimeoutMs,
     producers: config.producers,
+    maxBatchBytes: config.maxBatchBytes,
     lingerMs: config.lingerMs,
     coalesce: config.envelopes ? ENVELOPE_RECORDS : undefined,
   });
