@@ -90,6 +90,17 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
         errors++;
         if (++done === total) finish();
       });
+      // A connection the server closes with a request unanswered (a keep-alive or request timeout,
+      // a crash) would otherwise leave that request pending for ever and the run with it.
+      socket.on('close', () => {
+        if (conn.dead) return;
+        conn.dead = true;
+        if (!conn.busy) return;
+        conn.busy = false;
+        errors++;
+        if (++done === total) finish();
+        else dispatch();
+      });
       socket.on('data', (chunk) => {
         conn.buffer = conn.buffer.length === 0 ? chunk : Buffer.concat([conn.buffer, chunk]);
         const end = conn.buffer.indexOf('\r\n\r\n');
@@ -121,7 +132,18 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
     if (next < total) timer = setTimeout(tick, Math.max(0, Math.min(1, dueAt(next) - performance.now())));
   };
   tick();
+  // Whatever happens to the connections, the run ends: requests unanswered 30 s after the last
+  // was due count as errors.
+  const deadline = setTimeout(
+    () => {
+      errors += total - done;
+      done = total;
+      finish();
+    },
+    options.seconds * 1000 + 30_000,
+  );
   await finished;
+  clearTimeout(deadline);
   clearTimeout(timer);
   const elapsed = (performance.now() - start) / 1000;
   for (const c of conns) c.socket.destroy();
