@@ -77,30 +77,31 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
     else dispatch();
   };
 
+  /** A connection that failed or closed: never used again; its unanswered request is an error. */
+  const lose = (conn: Conn) => {
+    if (conn.dead) return;
+    conn.dead = true;
+    if (!conn.busy) return;
+    conn.busy = false;
+    errors++;
+    if (++done === total) finish();
+    else dispatch();
+  };
+
   const conns: Conn[] = [];
   const open = (): Promise<Conn> =>
     new Promise((resolve, reject) => {
       const socket = connect({ host: url.hostname, port, noDelay: true });
       const conn: Conn = { socket, busy: false, dead: false, buffer: Buffer.alloc(0), dueAt: 0, sentAt: 0 };
       socket.once('connect', () => resolve(conn));
+      // Before it connected, an error fails the run; after, only the request it carried (if any).
       socket.on('error', (error) => {
-        if (conn.dead) return;
-        conn.dead = true;
-        if (!conn.busy) return reject(error);
-        errors++;
-        if (++done === total) finish();
+        if (!conn.dead && !conn.busy) reject(error);
+        lose(conn);
       });
       // A connection the server closes with a request unanswered (a keep-alive or request timeout,
       // a crash) would otherwise leave that request pending for ever and the run with it.
-      socket.on('close', () => {
-        if (conn.dead) return;
-        conn.dead = true;
-        if (!conn.busy) return;
-        conn.busy = false;
-        errors++;
-        if (++done === total) finish();
-        else dispatch();
-      });
+      socket.on('close', () => lose(conn));
       socket.on('data', (chunk) => {
         conn.buffer = conn.buffer.length === 0 ? chunk : Buffer.concat([conn.buffer, chunk]);
         const end = conn.buffer.indexOf('\r\n\r\n');

@@ -1,5 +1,5 @@
 import { CONTRACT_VERSION_HEADER, ENVELOPE_VERSION, encodeEnvelope } from '@spend-ledger/contract';
-import { createKeyHasher, type Kafka, type OutgoingMessage } from '@spend-ledger/kafka';
+import { coalesceRecords, createKeyHasher, type Kafka, type OutgoingMessage } from '@spend-ledger/kafka';
 import { CompressionTypes, Partitioners } from 'kafkajs';
 import { BENCH_PARTITIONS, createBenchTopic } from '../lib/bench-kafka.ts';
 import { assertNormalForm } from '../workload/check-normal-form.ts';
@@ -79,36 +79,16 @@ export async function preloadTopic(
 }
 
 /**
- * One-event records regrouped the way the gateway's BatchingProducer coalesces them: by the
- * partition the key maps to, in order, `size` events per v2 envelope record (a lone event stays v1).
+ * One-event records regrouped the way the gateway's BatchingProducer coalesces them (the same
+ * coalesceRecords), `size` events per v2 envelope record at most.
  */
 function envelopeRecords(size: number): (messages: OutgoingMessage[]) => OutgoingMessage[] {
   if (size <= 1) return (messages) => messages;
   const hashKey = createKeyHasher();
-  return (messages) => {
-    const byPartition = new Map<number, OutgoingMessage[]>();
-    for (const m of messages) {
-      const partition = hashKey(m.key) % BENCH_PARTITIONS;
-      const group = byPartition.get(partition);
-      if (group) group.push(m);
-      else byPartition.set(partition, [m]);
-    }
-    const out: OutgoingMessage[] = [];
-    for (const [partition, group] of byPartition) {
-      for (let i = 0; i < group.length; i += size) {
-        const part = group.slice(i, i + size);
-        out.push(
-          part.length === 1
-            ? (part[0] as OutgoingMessage)
-            : {
-                key: (part[0] as OutgoingMessage).key,
-                value: encodeEnvelope(part.map((m) => m.value)),
-                headers: { [CONTRACT_VERSION_HEADER]: ENVELOPE_VERSION },
-                partition,
-              },
-        );
-      }
-    }
-    return out;
+  const envelopes = {
+    combine: encodeEnvelope,
+    headers: { [CONTRACT_VERSION_HEADER]: ENVELOPE_VERSION },
+    maxRecordMessages: size,
   };
+  return (messages) => coalesceRecords(messages, BENCH_PARTITIONS, hashKey, envelopes);
 }

@@ -1,5 +1,6 @@
 import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { coalesceRecords } from './coalesce-records.ts';
 import { CachedKeyPartitioner, createKeyHasher } from './key-partitioner.ts';
 
 export interface OutgoingMessage {
@@ -22,6 +23,8 @@ export interface CoalescingOptions {
   headers: Record<string, string>;
   /** Upper bound of one combined record's value, in characters. Default 512 KiB. */
   maxRecordBytes?: number;
+  /** Upper bound of the messages in one combined record. Default: none (bytes alone). */
+  maxRecordMessages?: number;
 }
 
 /** Kafka did not acknowledge in time or refused: the caller must not report success. */
@@ -195,37 +198,7 @@ export class BatchingProducer {
     const coalesce = this.options.coalesce;
     const count = this.partitionCount;
     if (!coalesce || count === 0 || messages.length < 2) return messages;
-    const byPartition = new Map<number, OutgoingMessage[]>();
-    for (const m of messages) {
-      const partition = this.hashKey(m.key) % count;
-      const group = byPartition.get(partition);
-      if (group) group.push(m);
-      else byPartition.set(partition, [m]);
-    }
-    const maxBytes = coalesce.maxRecordBytes ?? 512 * 1024;
-    const records: OutgoingMessage[] = [];
-    for (const [partition, group] of byPartition) {
-      let start = 0;
-      let bytes = 0;
-      const close = (end: number) => {
-        if (end - start === 1) records.push(group[start] as OutgoingMessage);
-        else if (end > start) {
-          const values = group.slice(start, end).map((m) => m.value);
-          // Keyed by its first message's key: the partition is explicit, the key only informative.
-          const key = (group[start] as OutgoingMessage).key;
-          records.push({ key, value: coalesce.combine(values), headers: coalesce.headers, partition });
-        }
-        start = end;
-        bytes = 0;
-      };
-      for (let i = 0; i < group.length; i++) {
-        const size = (group[i] as OutgoingMessage).value.length + 1;
-        if (i > start && bytes + size > maxBytes) close(i);
-        bytes += size;
-      }
-      close(group.length);
-    }
-    return records;
+    return coalesceRecords(messages, count, this.hashKey, coalesce);
   }
 
   /**

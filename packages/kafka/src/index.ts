@@ -13,6 +13,7 @@ export {
   type FlushControl,
   type PartitionBatch,
 } from './buffered-consumer.ts';
+export { coalesceRecords } from './coalesce-records.ts';
 export { getConsumerLag, type PartitionLag } from './consumer-lag.ts';
 export { createKafka, type KafkaClientOptions } from './create-kafka.ts';
 export { checkKafkaEnv, kafkaConnection, kafkaEnv, topicDurability } from './kafka-env.ts';

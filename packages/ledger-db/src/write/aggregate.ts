@@ -104,6 +104,8 @@ interface Booking {
   spend: SpendSum;
   day: string;
   hour: number;
+  /** The hour as two digits, as it sorts in the joined keys. */
+  hh: string;
   provider: string;
   /** day, hour (two digits), api key, model and provider joined with SEP: the daily row's key. */
   suffix: string;
@@ -207,14 +209,13 @@ function bookFact(facts: Map<string, FactDelta>, b: Booking): void {
   const userId = e.user_id ?? '';
   const teamId = e.team_id ?? '';
   const orgId = e.org_id ?? '';
-  // The fact key in the primary key's column order (the lock order); the hour as two digits.
+  // The fact key in the primary key's column order (the lock order).
   const key =
     e.api_key +
     SEP +
     b.day +
     SEP +
-    (b.hour < 10 ? '0' : '') +
-    b.hour +
+    b.hh +
     SEP +
     e.model +
     SEP +
@@ -276,7 +277,7 @@ export function aggregateSpend(events: readonly SpendEvent[]): SpendDeltas {
     const provider = event.provider ?? '';
     // The hour as two digits, so the joined key sorts like the (day, hour, ...) tuple.
     const suffix = day + SEP + hour + SEP + event.api_key + SEP + event.model + SEP + provider;
-    const b: Booking = { event, spend, day, hour: Number(hour), provider, suffix };
+    const b: Booking = { event, spend, day, hour: Number(hour), hh: hour, provider, suffix };
     bookFact(facts, b);
     if (event.api_key !== '') book(keys, 'key', event.api_key, b);
     if (event.user_id) book(users, 'user', event.user_id, b);
