@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { normalizeApiKey, SpendEventSchema } from '@spend-ledger/contract';
 import {
+  activityRowsQuery,
   getActivitySummary,
   getEntityTotals,
   reconcileLedger,
@@ -117,6 +118,25 @@ describe('aggregates as fact rows (migration 0014)', () => {
     assert.match(member, /daily_spend_facts_member_day_idx/);
     const key = await plan(sql`d.entity_type = 'key' and d.entity_id = ${K}`);
     assert.match(key, /daily_spend_facts_pk/);
+  });
+
+  it('reads the fact rows of an entity once for a local-day range, by its index', async () => {
+    const rows = await t.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const query = activityRowsQuery(
+        { entityType: 'team', entityId: 'other' },
+        { ...RANGE, timeZone: 'America/New_York' },
+        true,
+      );
+      return tx.execute<{ 'QUERY PLAN': string }>(sql`explain (analyze, costs off) ${query}`);
+    });
+    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+    // The team's branch is scanned once (loops=1), not once per hour of the range: a join into the
+    // view's branch cannot be pushed down (see local-days.ts).
+    const scans = plan.split('\n').filter((line) => / on daily_spend_facts\b/.test(line));
+    assert.equal(scans.length, 1, plan);
+    assert.match(scans[0] as string, /loops=1\)/, plan);
+    assert.match(plan, /daily_spend_facts_team_day_idx/);
   });
 
   it('adds rows written before 0014 (per entity) and fact rows written after', async () => {

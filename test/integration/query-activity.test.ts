@@ -119,6 +119,30 @@ describe('daily activity', () => {
     }
   });
 
+  it('answers the same whether the page holds the whole range (one read) or a part of it', async () => {
+    const base = '/v1/spend/team/act-team/activity?from=2026-11-01&to=2026-11-30&breakdown=true';
+    // page_size 30 covers the range: days, totals and breakdown come from one statement.
+    const whole = await h.get<Activity>(`${base}&page_size=30`);
+    assert.equal(whole.status, 200);
+    const paged: Activity['results'] = [];
+    for (let page = 1; ; page += 1) {
+      const r = await h.get<Activity>(`${base}&page_size=4&page=${page}`);
+      assert.equal(r.status, 200);
+      assert.equal(r.body.metadata.total_spend, whole.body.metadata.total_spend);
+      assert.equal(r.body.metadata.total_days, whole.body.metadata.total_days);
+      paged.push(...r.body.results);
+      if (!r.body.metadata.has_more) break;
+    }
+    assert.ok(paged.length > 4, 'the range spans several pages of 4');
+    assert.deepEqual(paged, whole.body.results);
+    const expectedDays = expectedBy(mine, (e) => e.timestamp.slice(0, 10));
+    assert.deepEqual(
+      whole.body.results.map((d) => [d.date, d.metrics.spend]),
+      [...expectedDays].map(([d, f]) => [d, f.spend]),
+    );
+    assert.equal(whole.body.metadata.total_spend, expectedBy(mine, () => 'all').get('all')?.spend);
+  });
+
   it('narrows to one api key, model or provider', async () => {
     const r = await h.get<Activity>(
       '/v1/spend/team/act-team/activity?from=2026-11-01&to=2026-11-30&api_key=act-key-a&model=gpt-4o',

@@ -149,6 +149,17 @@ describe('time zones: local days are exact in every zone', () => {
           `${dimension} in ${zone}`,
         );
       }
+      // The days and totals of this page come from the same read as the breakdown.
+      const days = expectedBy(events, (e) => {
+        const d = localDate(e.timestamp, zone);
+        return d >= from && d <= to ? d : undefined;
+      });
+      assert.deepEqual(
+        r.body.results.map((d) => [d.date, pick(d.metrics)]),
+        [...days],
+      );
+      const all = [...days.values()].reduce((n, f) => n + f.api_requests, 0);
+      assert.equal(r.body.metadata.total_api_requests, all);
     });
   }
 

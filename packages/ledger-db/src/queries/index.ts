@@ -5,6 +5,7 @@ export {
   type DayFigures,
   getActivityBreakdown,
   getActivitySummary,
+  getActivityWithBreakdown,
 } from './activity.ts';
 export {
   type ApiTokenRecord,

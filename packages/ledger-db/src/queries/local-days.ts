@@ -39,25 +39,28 @@ export function bookedRows(s: AggregateSelector, days: LocalDays): SQL {
   // Every UTC hour of the UTC days around the range (a local day of any zone, UTC-12 … UTC+14, lies
   // within the UTC days before and after it), with the local day of its first and last instant: a few
   // hundred time-zone conversions per request instead of two per aggregate row.
-  return sql`with hours as (
-      select h as starts, (h at time zone 'UTC')::date as day,
-        extract(hour from h at time zone 'UTC')::smallint as hour,
-        (h at time zone ${tz})::date as local_day,
+  const hours = sql`select h as starts, (h at time zone ${tz})::date as local_day,
         ((h + interval '1 hour' - interval '1 microsecond') at time zone ${tz})::date as last_day
       from generate_series((${from} - 1)::timestamp at time zone 'UTC',
-        (${to} + 2)::timestamp at time zone 'UTC' - interval '1 hour', interval '1 hour') h
-    ),
-    -- The entity's rows, read once and then joined to the hours. MATERIALIZED: daily_spend is a view
-    -- whose fact branches take restrictions but not join conditions (migration 0014), and a nested
-    -- loop over the hours would read the branch again for every hour.
-    booked as materialized (
-      select d.day, d.hour, d.api_key, d.model, d.provider, ${metricsOf('d')}
+        (${to} + 2)::timestamp at time zone 'UTC' - interval '1 hour', interval '1 hour') h`;
+  // The local day of each whole hour as an array indexed by the hour's position from the first UTC
+  // day, looked up per aggregate row. Not a join: daily_spend is a view whose fact branches take
+  // restrictions but not join conditions (migration 0014), so a join either read a branch again per
+  // hour or had to materialize the entity's rows first. An hour local midnight cuts maps to
+  // 'infinity', outside any range, rather than to null: a subscript into an array holding nulls walks
+  // its null bitmap, which made every lookup cost the array's length.
+  const hourIndex = sql`(d.day - (${from} - 1)) * 24 + d.hour + 1`;
+  return sql`with hours as (${hours}),
+    whole_hour_days as (
+      select array_agg(case when local_day = last_day then local_day else 'infinity'::date end order by starts) as local_days
+      from hours
+    )
+    select b.* from (
+      select (select local_days from whole_hour_days)[${hourIndex}] as local_day,
+        d.api_key, d.model, d.provider, ${metricsOf('d')}
       from daily_spend d
       where ${dailySpendWhere(s)} and d.day between ${from} - 1 and ${to} + 1
-    )
-    select hs.local_day, d.api_key, d.model, d.provider, ${metricsOf('d')}
-      from booked d join hours hs on hs.day = d.day and hs.hour = d.hour
-      where hs.local_day = hs.last_day and hs.local_day between ${from} and ${to}
+    ) b where b.local_day between ${from} and ${to}
     union all
     select x.* from hours c cross join lateral (
       -- An hour that local midnight cuts: its events, each on its own local day, by an index range on
