@@ -7,6 +7,13 @@ import { type ChildService, spawnService } from '../lib/child-service.ts';
 import { type ProfileSummary, summarizeNewestProfile } from '../lib/cpu-profile-summary.ts';
 import { cpuDelta, snapshotCpu } from '../lib/cpu-usage.ts';
 import { type ActivitySampler, sampleActivity } from '../lib/pg-activity.ts';
+import {
+  counterDelta,
+  findPostmasterPid,
+  readServerCounters,
+  readWriteSettings,
+  type ServerCounters,
+} from '../lib/pg-server-stats.ts';
 import { type RssRecord, recordRss } from '../lib/rss-record.ts';
 import { scrapeMetrics } from '../lib/scrape-metrics.ts';
 import { type LedgerCheck, verifyLedger } from '../lib/verify-ledger.ts';
@@ -36,6 +43,10 @@ export interface WriterRun {
   check: LedgerCheck;
   /** Postgres side: the writers' connections by state, averaged over the run. */
   pgActivity: Array<{ state: string; backends: number }>;
+  /** Server-wide WAL and checkpoint counters over the run (all databases of that server). */
+  pgServer: ServerCounters;
+  /** The server's write-path settings (shared_buffers, max_wal_size, ...) the run had. */
+  pgSettings: Record<string, string>;
   profile?: ProfileSummary;
 }
 
@@ -70,7 +81,10 @@ export async function runWriters(
   const writers: ChildService[] = [];
   let activity: ActivitySampler | undefined;
   try {
-    const before = snapshotCpu({});
+    const postmasterPid = await findPostmasterPid(database.sql);
+    const pgSettings = await readWriteSettings(database.sql);
+    const countersBefore = await readServerCounters(database.sql);
+    const before = snapshotCpu({}, [], postmasterPid);
     activity = sampleActivity(database.sql, database.name, 'spend-ledger-writer');
     const started = await Promise.all(
       Array.from({ length: options.replicas }, (_, i) =>
@@ -96,7 +110,11 @@ export async function runWriters(
     const timeoutMs = Math.max(120_000, preload.messages * 2);
     const done = await waitForLagZero(kafka, groupId, preload.topic, { timeoutMs });
     const pgActivity = await activity.stop();
-    const cpu = cpuDelta(before, snapshotCpu({ writers: writers.map((w) => w.pid) }, [database.name]));
+    const cpu = cpuDelta(
+      before,
+      snapshotCpu({ writers: writers.map((w) => w.pid) }, [database.name], postmasterPid),
+    );
+    const pgServer = counterDelta(countersBefore, await readServerCounters(database.sql));
     const metrics = await Promise.all(writers.map((w) => scrapeMetrics(w.opsUrl, WRITE_METRICS)));
     const sum = (a: string, b: string) => metrics.reduce((n, m) => n + (m[a] ?? m[b] ?? 0), 0);
     const writes = sum('writer_flush_seconds_count', 'writer_batch_seconds_count');
@@ -125,6 +143,8 @@ export async function runWriters(
       cpuSeconds: cpu,
       check: await verifyLedger(database.sql, preload.totals, { spendLogs }),
       pgActivity,
+      pgServer,
+      pgSettings,
       profile: options.profileDir ? summarizeNewestProfile(options.profileDir) : undefined,
     };
   } finally {
