@@ -1,0 +1,69 @@
+import Module, { createRequire } from 'node:module';
+import { lz4Codec } from './compression.ts';
+import { crc32c } from './crc32c.ts';
+
+/**
+ * kafkajs, loaded with a faster CRC-32C in its record batches. Every value this repository takes
+ * from kafkajs comes from here (type imports may name 'kafkajs' directly): kafkajs' record batch
+ * module captures its CRC function when it is first required, so the replacement must be in
+ * Node's module cache before anything loads kafkajs. A static `import ... from 'kafkajs'`
+ * anywhere would be evaluated first (ES modules evaluate their imports before their body, and the
+ * build hoists external imports to the top of each bundle), hence the require() below, which runs
+ * in order.
+ */
+
+const require = createRequire(import.meta.url);
+
+/** What kafkajs' record batch (magic v2) requires as `require('../crc32C')`. */
+const KAFKAJS_CRC_MODULE = require.resolve('kafkajs/src/protocol/recordBatch/crc32C/index.js');
+
+/** Marks the replacement, so that a second copy of this module (a test importing two ways) accepts the first's. */
+const OURS = Symbol.for('spend-ledger.kafkajs-crc32c');
+
+let implementation: (bytes: Uint8Array) => number = crc32c;
+let calls = 0;
+
+/** The function kafkajs calls for every record batch it encodes. */
+const recordBatchCrc = Object.assign(
+  (bytes: Uint8Array): number => {
+    calls++;
+    return implementation(bytes);
+  },
+  { [OURS]: true },
+);
+
+const cached = require.cache[KAFKAJS_CRC_MODULE];
+if (cached === undefined) {
+  const replacement = new Module(KAFKAJS_CRC_MODULE);
+  replacement.filename = KAFKAJS_CRC_MODULE;
+  replacement.loaded = true;
+  replacement.exports = recordBatchCrc;
+  require.cache[KAFKAJS_CRC_MODULE] = replacement;
+} else if (!(cached.exports as Record<symbol, unknown>)[OURS]) {
+  throw new Error(
+    'kafkajs was loaded before @spend-ledger/kafka could replace its CRC-32C: import kafkajs values from @spend-ledger/kafka',
+  );
+}
+
+const kafkajs = require('kafkajs') as typeof import('kafkajs');
+
+export const { Kafka, logLevel, Partitioners, CompressionTypes, CompressionCodecs } = kafkajs;
+
+// Registered in every process that loads kafkajs through here, whatever it produces with: a
+// consumer (the writer, a test, the bench) must read LZ4 batches as soon as any gateway sends them.
+CompressionCodecs[CompressionTypes.LZ4] = () => lz4Codec;
+
+/**
+ * How many record batch CRCs went through the replacement, and a way to swap its implementation:
+ * the tests prove with both that the producer path uses it and that the broker checks it.
+ */
+export const recordBatchCrcForTests = {
+  calls: () => calls,
+  use(fn: (bytes: Uint8Array) => number): () => void {
+    const previous = implementation;
+    implementation = fn;
+    return () => {
+      implementation = previous;
+    };
+  },
+};
