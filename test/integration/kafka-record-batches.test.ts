@@ -7,6 +7,7 @@ import {
   lz4Codec,
   Partitioners,
   recordBatchCrcForTests,
+  zstdCodec,
 } from '@spend-ledger/kafka';
 import { createLogger } from '@spend-ledger/platform';
 import { aSpendEvent, LOCAL_TOPIC_DURABILITY, uniqueSuffix, waitUntil } from '@spend-ledger/testing';
@@ -62,45 +63,51 @@ describe("kafkajs' record batch CRC, computed by @spend-ledger/kafka's CRC-32C",
   });
 });
 
-describe('PUBLISH_COMPRESSION=lz4: gateway → Kafka (LZ4 batches) → writer → ledger', () => {
-  let p: Pipeline;
-  const calls = { compress: 0, decompress: 0 };
-  const original = { ...lz4Codec };
+for (const [compression, codec] of [
+  ['lz4', lz4Codec],
+  ['zstd', zstdCodec],
+] as const) {
+  describe(`PUBLISH_COMPRESSION=${compression}: gateway → Kafka (compressed batches) → writer → ledger`, () => {
+    let p: Pipeline;
+    const calls = { compress: 0, decompress: 0 };
+    const original = { ...codec };
 
-  before(async () => {
-    // Counted where kafkajs calls them (its codec registry hands out this object).
-    lz4Codec.compress = async (encoder) => {
-      calls.compress++;
-      return original.compress(encoder);
-    };
-    lz4Codec.decompress = async (buffer) => {
-      calls.decompress++;
-      return original.decompress(buffer);
-    };
-    p = await startPipeline({ partitions: 2, gatewayEnv: { PUBLISH_COMPRESSION: 'lz4' } });
-  });
-  after(async () => {
-    await p?.stop();
-    Object.assign(lz4Codec, original);
-  });
+    before(async () => {
+      // Counted where kafkajs calls them (its codec registry hands out this object).
+      codec.compress = async (encoder) => {
+        calls.compress++;
+        return original.compress(encoder);
+      };
+      codec.decompress = async (buffer) => {
+        calls.decompress++;
+        return original.decompress(buffer);
+      };
+      p = await startPipeline({ partitions: 2, gatewayEnv: { PUBLISH_COMPRESSION: compression } });
+    });
+    after(async () => {
+      await p?.stop();
+      Object.assign(codec, original);
+    });
 
-  it('counts every event exactly, the batches compressed by the gateway and read by the writer', async () => {
-    const team = `team-lz4-${uniqueSuffix()}`;
-    const events = Array.from({ length: 300 }, (_, i) =>
-      aSpendEvent({ team_id: team, api_key: `key-${i % 17}`, spend: '0.000000000001', prompt_tokens: i }),
-    );
-    for (let i = 0; i < events.length; i += 100) {
-      assert.equal((await p.post(events.slice(i, i + 100))).status, 202);
-    }
-    const totals = await waitUntil(
-      async () => {
-        const r = await p.get<{ spend: string; api_requests: number }>(`/v1/spend/team/${team}`);
-        return r.body.api_requests === events.length ? r.body : undefined;
-      },
-      { description: 'the LZ4 batches to reach the ledger' },
-    );
-    assert.equal(totals.spend, '0.000000000300');
-    assert.ok(calls.compress >= 3, `gateway compressed ${calls.compress} batches`);
-    assert.ok(calls.decompress >= 1, `writer decompressed ${calls.decompress} batches`);
+    it('counts every event exactly, the batches compressed by the gateway and read by the writer', async () => {
+      const team = `team-${compression}-${uniqueSuffix()}`;
+      const events = Array.from({ length: 300 }, (_, i) =>
+        aSpendEvent({ team_id: team, api_key: `key-${i % 17}`, spend: '0.000000000001', prompt_tokens: i }),
+      );
+      for (let i = 0; i < events.length; i += 100) {
+        assert.equal((await p.post(events.slice(i, i + 100))).status, 202);
+      }
+      const totals = await waitUntil(
+        async () => {
+          const r = await p.get<{ spend: string; api_requests: number }>(`/v1/spend/team/${team}`);
+          return r.body.api_requests === events.length ? r.body : undefined;
+        },
+        { description: `the ${compression} batches to reach the ledger` },
+      );
+      assert.equal(totals.spend, '0.000000000300');
+      // The broker decompresses every batch to validate it, so an unreadable frame would have been refused.
+      assert.ok(calls.compress >= 3, `gateway compressed ${calls.compress} batches`);
+      assert.ok(calls.decompress >= 1, `writer decompressed ${calls.decompress} batches`);
+    });
   });
-});
+}

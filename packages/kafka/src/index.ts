@@ -14,7 +14,7 @@ export {
   type PartitionBatch,
 } from './buffered-consumer.ts';
 export { coalesceRecords } from './coalesce-records.ts';
-export { KAFKA_COMPRESSIONS, type KafkaCompression, lz4Codec } from './compression.ts';
+export { KAFKA_COMPRESSIONS, type KafkaCompression, lz4Codec, zstdCodec } from './compression.ts';
 export { getConsumerLag, type PartitionLag } from './consumer-lag.ts';
 export { crc32c } from './crc32c.ts';
 export { createKafka, type KafkaClientOptions } from './create-kafka.ts';

@@ -1,5 +1,5 @@
 import Module, { createRequire } from 'node:module';
-import { lz4Codec } from './compression.ts';
+import { lz4Codec, zstdCodec } from './compression.ts';
 import { crc32c } from './crc32c.ts';
 
 /**
@@ -50,8 +50,9 @@ const kafkajs = require('kafkajs') as typeof import('kafkajs');
 export const { Kafka, logLevel, Partitioners, CompressionTypes, CompressionCodecs } = kafkajs;
 
 // Registered in every process that loads kafkajs through here, whatever it produces with: a
-// consumer (the writer, a test, the bench) must read LZ4 batches as soon as any gateway sends them.
+// consumer (the writer, a test, the bench) must read compressed batches as soon as any gateway sends them.
 CompressionCodecs[CompressionTypes.LZ4] = () => lz4Codec;
+CompressionCodecs[CompressionTypes.ZSTD] = () => zstdCodec;
 
 /**
  * How many record batch CRCs went through the replacement, and a way to swap its implementation:

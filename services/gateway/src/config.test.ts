@@ -60,7 +60,8 @@ describe('gateway config', () => {
     assert.throws(
       () => loadGatewayConfig({ ...base, PUBLISH_COMPRESSION: 'snappy' }),
       (e: unknown) =>
-        e instanceof ConfigError && e.message.includes('PUBLISH_COMPRESSION: must be one of none, gzip, lz4'),
+        e instanceof ConfigError &&
+        e.message.includes('PUBLISH_COMPRESSION: must be one of none, gzip, lz4, zstd'),
     );
   });
 

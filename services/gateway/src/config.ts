@@ -61,7 +61,7 @@ export const GatewayConfigSchema = z
     PUBLISH_MAX_BATCH_BYTES: positiveInt(4 * 1024 * 1024),
     /** How long an event may wait for others to share its produce request (0 = none). */
     PUBLISH_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(0),
-    /** Record batch compression of the spend topic: none, gzip or lz4 (docs/performance.md, "Session 6"). */
+    /** Record batch compression of the spend topic: none, gzip, lz4 or zstd (docs/performance.md, "Session 6"). */
     PUBLISH_COMPRESSION: z
       .enum(KAFKA_COMPRESSIONS, { error: `must be one of ${KAFKA_COMPRESSIONS.join(', ')}` })
       .default('none'),
