@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -61,5 +62,19 @@ describe("kafkajs' record batches", () => {
     assert.equal(batch.readInt8(16), 2);
     const body = batch.subarray(21);
     assert.equal(batch.readUInt32BE(17), kafkajsCrc32c(body));
+  });
+
+  it('refuse to load after a kafkajs that was imported directly (it would keep its own CRC)', () => {
+    const run = (code: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+        cwd: new URL('..', import.meta.url),
+        encoding: 'utf8',
+      });
+    const ours = new URL('./kafkajs.ts', import.meta.url).href;
+    const first = run(`await import('kafkajs'); await import('${ours}');`);
+    assert.notEqual(first.status, 0);
+    assert.match(first.stderr, /kafkajs was loaded before @spend-ledger\/kafka/);
+    const after = run(`await import('${ours}'); await import('kafkajs');`);
+    assert.equal(after.status, 0, after.stderr);
   });
 });

@@ -32,15 +32,23 @@ const recordBatchCrc = Object.assign(
   { [OURS]: true },
 );
 
+// kafkajs loads its record batch module lazily, but a kafkajs loaded before this module may have
+// done so already (or will, with its own CRC if the entry below is missing): refuse to go on.
+const KAFKAJS_MAIN = require.resolve('kafkajs');
 const cached = require.cache[KAFKAJS_CRC_MODULE];
 if (cached === undefined) {
+  if (require.cache[KAFKAJS_MAIN] !== undefined) throw loadedFirst();
   const replacement = new Module(KAFKAJS_CRC_MODULE);
   replacement.filename = KAFKAJS_CRC_MODULE;
   replacement.loaded = true;
   replacement.exports = recordBatchCrc;
   require.cache[KAFKAJS_CRC_MODULE] = replacement;
 } else if (!(cached.exports as Record<symbol, unknown>)[OURS]) {
-  throw new Error(
+  throw loadedFirst();
+}
+
+function loadedFirst(): Error {
+  return new Error(
     'kafkajs was loaded before @spend-ledger/kafka could replace its CRC-32C: import kafkajs values from @spend-ledger/kafka',
   );
 }
