@@ -53,6 +53,44 @@ function loadedFirst(): Error {
   );
 }
 
+/**
+ * kafkajs' Encoder allocates every buffer zero-filled (Buffer.alloc), one per encoder and again at
+ * each doubling: a new ArrayBuffer per record, header and request, ~11% of the gateway's busy CPU at
+ * batch 100 (docs/performance.md, "Session 6"). Its bytes are only ever read up to `offset`, all of
+ * them written, so the zeroes are never seen: allocUnsafe (pooled below 4 KiB) is the same output.
+ */
+const KAFKAJS_ENCODER_MODULE = require.resolve('kafkajs/src/protocol/encoder.js');
+interface EncoderInstance {
+  buf: Buffer;
+  offset: number;
+}
+type EncoderClass = (new (initialSize?: number) => EncoderInstance) & { nextPowerOfTwo(n: number): number };
+const encoderLoaded = require.cache[KAFKAJS_ENCODER_MODULE] !== undefined;
+if (!encoderLoaded) {
+  const Original = require(KAFKAJS_ENCODER_MODULE) as EncoderClass & { prototype: EncoderInstance };
+  const grow = (size: number) => Buffer.allocUnsafe(Original.nextPowerOfTwo(size));
+  // In place, so every encoder grows without zero-filling.
+  Object.assign(Original.prototype, {
+    ensureAvailable(this: EncoderInstance, length: number): void {
+      if (this.offset + length > this.buf.length) {
+        const grown = grow(this.offset + length);
+        this.buf.copy(grown, 0, 0, this.offset);
+        this.buf = grown;
+      }
+    },
+  });
+  // A constructor function rather than a subclass: a subclass would still run the original
+  // constructor's Buffer.alloc. Same prototype and statics, so it is kafkajs' Encoder in all else.
+  function Encoder(this: EncoderInstance, initialSize = 511): void {
+    this.buf = grow(initialSize);
+    this.offset = 0;
+  }
+  Encoder.prototype = Original.prototype;
+  Object.setPrototypeOf(Encoder, Original);
+  const loaded = require.cache[KAFKAJS_ENCODER_MODULE];
+  if (loaded) loaded.exports = Encoder;
+}
+
 const kafkajs = require('kafkajs') as typeof import('kafkajs');
 
 export const { Kafka, logLevel, Partitioners, CompressionTypes, CompressionCodecs } = kafkajs;
