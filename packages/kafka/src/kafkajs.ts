@@ -3,9 +3,10 @@ import { lz4Codec, zstdCodec } from './compression.ts';
 import { crc32c } from './crc32c.ts';
 
 /**
- * kafkajs, loaded with a faster CRC-32C in its record batches. Every value this repository takes
- * from kafkajs comes from here (type imports may name 'kafkajs' directly): kafkajs' record batch
- * module captures its CRC function when it is first required, so the replacement must be in
+ * kafkajs, loaded with a faster CRC-32C in its record batches, an Encoder that does not zero-fill,
+ * and the LZ4 and ZSTD codecs. Every value this repository takes from kafkajs comes from here (type
+ * imports may name 'kafkajs' directly): kafkajs' modules capture the CRC function and the Encoder
+ * class when they are first required, so the replacements must be in
  * Node's module cache before anything loads kafkajs. A static `import ... from 'kafkajs'`
  * anywhere would be evaluated first (ES modules evaluate their imports before their body, and the
  * build hoists external imports to the top of each bundle), hence the require() below, which runs
