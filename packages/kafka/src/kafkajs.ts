@@ -56,7 +56,7 @@ function loadedFirst(): Error {
 
 /**
  * kafkajs' Encoder allocates every buffer zero-filled (Buffer.alloc), one per encoder and again at
- * each doubling: a new ArrayBuffer per record, header and request, ~11% of the gateway's busy CPU at
+ * each doubling: a new ArrayBuffer per record, header and request, ~7% of the gateway's busy CPU at
  * batch 100 (docs/performance.md, "Session 6"). Its bytes are only ever read up to `offset`, all of
  * them written, so the zeroes are never seen: allocUnsafe (pooled below 4 KiB) is the same output.
  */
