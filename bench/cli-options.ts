@@ -84,6 +84,7 @@ const USAGE = `npm run bench [-- options]     (npm run bench:quick = --quick)
   --e2e-rate N          events/s for the end-to-end run (default: half the measured maximum)
   --e2e-seconds N       duration of the end-to-end run (default 60)
   --gateway-seconds N   per load step (default 10)
+  --gateway-batches 1,100  events per request of the gateway steps (default 1,10,100)
   --cpu-prof            V8 CPU profiles of the single-writer run and of the gateway, summarised
   --env KEY=VALUE       extra environment for the service processes (repeatable)`;
 
@@ -103,6 +104,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'e2e-rate': { type: 'string' },
       'e2e-seconds': { type: 'string' },
       'gateway-seconds': { type: 'string' },
+      'gateway-batches': { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
       env: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
@@ -132,6 +134,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     scalingReplicas: list(values.replicas, base.scalingReplicas),
     scalingEvents: num(values['scaling-events'], base.scalingEvents),
     gatewaySeconds: num(values['gateway-seconds'], base.gatewaySeconds),
+    gatewayBatches: list(values['gateway-batches'], base.gatewayBatches),
     e2eSeconds: num(values['e2e-seconds'], base.e2eSeconds),
     e2eRate: values['e2e-rate'] ? Number(values['e2e-rate']) : undefined,
     cpuProfile: values['cpu-prof'] ?? false,

@@ -1,5 +1,4 @@
-import type { Kafka, OutgoingMessage } from '@spend-ledger/kafka';
-import { CompressionTypes, Partitioners } from 'kafkajs';
+import { CompressionTypes, type Kafka, type OutgoingMessage, Partitioners } from '@spend-ledger/kafka';
 
 export interface SendBatchResult {
   messagesPerCall: number;

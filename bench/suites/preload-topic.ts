@@ -1,6 +1,12 @@
 import { CONTRACT_VERSION_HEADER, ENVELOPE_VERSION, encodeEnvelope } from '@spend-ledger/contract';
-import { coalesceRecords, createKeyHasher, type Kafka, type OutgoingMessage } from '@spend-ledger/kafka';
-import { CompressionTypes, Partitioners } from 'kafkajs';
+import {
+  CompressionTypes,
+  coalesceRecords,
+  createKeyHasher,
+  type Kafka,
+  type OutgoingMessage,
+  Partitioners,
+} from '@spend-ledger/kafka';
 import { BENCH_PARTITIONS, createBenchTopic } from '../lib/bench-kafka.ts';
 import { assertNormalForm } from '../workload/check-normal-form.ts';
 import { DEFAULT_WORKLOAD, SpendEventGenerator, type WorkloadTotals } from '../workload/spend-events.ts';

@@ -1,6 +1,7 @@
-import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { coalesceRecords } from './coalesce-records.ts';
+import { COMPRESSION_TYPE, type KafkaCompression } from './compression.ts';
 import { CachedKeyPartitioner, createKeyHasher } from './key-partitioner.ts';
 
 export interface OutgoingMessage {
@@ -61,6 +62,8 @@ export interface BatchingProducerOptions {
   lingerMs?: number;
   /** Combine the messages bound for one partition into few records; off when undefined. */
   coalesce?: CoalescingOptions;
+  /** Record batch compression (every consumer here reads each of them). Default none. */
+  compression?: KafkaCompression;
 }
 
 interface Waiter {
@@ -102,6 +105,7 @@ export class BatchingProducer {
   private readonly ackTimeoutMs: number;
   private readonly maxBatchBytes: number;
   private readonly lingerMs: number;
+  private readonly compression: number;
   /** The topic's partition count, needed to coalesce; learned at connect, refreshed on a timer. */
   private partitionCount = 0;
   private metadataTimer: NodeJS.Timeout | undefined;
@@ -114,6 +118,7 @@ export class BatchingProducer {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 5_000;
     this.maxBatchBytes = options.maxBatchBytes ?? 4 * 1024 * 1024;
     this.lingerMs = options.lingerMs ?? 0;
+    this.compression = COMPRESSION_TYPE[options.compression ?? 'none'];
     const count = Math.max(1, options.producers ?? 1);
     this.lanes = [];
     for (let id = 0; id < count; id++) {
@@ -304,7 +309,7 @@ export class BatchingProducer {
       await lane.producer.send({
         topic: this.options.topic,
         acks: -1,
-        compression: CompressionTypes.None,
+        compression: this.compression,
         messages: this.toRecords(messages),
       });
       this.lastSuccessAt = Date.now();

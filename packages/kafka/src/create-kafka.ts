@@ -1,6 +1,7 @@
-import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import type { KafkaConfig, Kafka as KafkaInstance } from 'kafkajs';
 import type { Logger } from 'pino';
 import { type KafkaConnection, toKafkaJsSecurity } from './kafka-security.ts';
+import { Kafka, logLevel } from './kafkajs.ts';
 
 export interface KafkaClientOptions extends KafkaConnection {
   log: Logger;
@@ -21,7 +22,7 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
  * kafkajs with its logs routed into our pino logger, over TLS and SASL when the connection says so.
  * The only place that builds a Kafka client.
  */
-export function createKafka(options: KafkaClientOptions): Kafka {
+export function createKafka(options: KafkaClientOptions): KafkaInstance {
   const log = options.log.child({ component: 'kafkajs' });
   const config: KafkaConfig = {
     clientId: options.clientId,

@@ -14,7 +14,9 @@ export {
   type PartitionBatch,
 } from './buffered-consumer.ts';
 export { coalesceRecords } from './coalesce-records.ts';
+export { KAFKA_COMPRESSIONS, type KafkaCompression, lz4Codec, zstdCodec } from './compression.ts';
 export { getConsumerLag, type PartitionLag } from './consumer-lag.ts';
+export { crc32c } from './crc32c.ts';
 export { createKafka, type KafkaClientOptions } from './create-kafka.ts';
 export { checkKafkaEnv, kafkaConnection, kafkaEnv, topicDurability } from './kafka-env.ts';
 export {
@@ -24,6 +26,7 @@ export {
   type SaslMechanism,
   toKafkaJsSecurity,
 } from './kafka-security.ts';
+export { CompressionCodecs, CompressionTypes, Partitioners, recordBatchCrcForTests } from './kafkajs.ts';
 export { CachedKeyPartitioner, createKeyHasher } from './key-partitioner.ts';
 export {
   ensureTopics,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type PartitionerArgs, Partitioners } from 'kafkajs';
+import type { PartitionerArgs } from 'kafkajs';
+import { Partitioners } from './kafkajs.ts';
 import { CachedKeyPartitioner } from './key-partitioner.ts';
 
 describe('CachedKeyPartitioner', () => {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { type ICustomPartitioner, Partitioners } from 'kafkajs';
+import type { ICustomPartitioner } from 'kafkajs';
+import { Partitioners } from './kafkajs.ts';
 
 // kafkajs' own murmur2 (Java client compatible); not part of its typed API, so loaded by path.
 const murmur2 = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/default/murmur2.js') as (

@@ -53,6 +53,18 @@ describe('gateway config', () => {
     );
   });
 
+  it('reads PUBLISH_COMPRESSION (default none) and refuses a codec it does not have, naming the variable', () => {
+    const base = { LEDGER_INGEST_TOKENS: 'a-token-of-16-chars+' };
+    assert.equal(loadGatewayConfig(base).compression, 'none');
+    assert.equal(loadGatewayConfig({ ...base, PUBLISH_COMPRESSION: 'lz4' }).compression, 'lz4');
+    assert.throws(
+      () => loadGatewayConfig({ ...base, PUBLISH_COMPRESSION: 'snappy' }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message.includes('PUBLISH_COMPRESSION: must be one of none, gzip, lz4, zstd'),
+    );
+  });
+
   it('reads GATEWAY_WORKERS and refuses a count below 1, naming the variable', () => {
     const base = { LEDGER_INGEST_TOKENS: 'a-token-of-16-chars+' };
     assert.equal(loadGatewayConfig({ ...base, GATEWAY_WORKERS: '2' }).workers, 2);

@@ -1,4 +1,10 @@
-import { checkKafkaEnv, kafkaConnection, kafkaEnv, topicDurability } from '@spend-ledger/kafka';
+import {
+  checkKafkaEnv,
+  KAFKA_COMPRESSIONS,
+  kafkaConnection,
+  kafkaEnv,
+  topicDurability,
+} from '@spend-ledger/kafka';
 import {
   checkHttpLimits,
   csv,
@@ -55,6 +61,10 @@ export const GatewayConfigSchema = z
     PUBLISH_MAX_BATCH_BYTES: positiveInt(4 * 1024 * 1024),
     /** How long an event may wait for others to share its produce request (0 = none). */
     PUBLISH_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(0),
+    /** Record batch compression of the spend topic: none, gzip, lz4 or zstd (docs/performance.md, "Session 6"). */
+    PUBLISH_COMPRESSION: z
+      .enum(KAFKA_COMPRESSIONS, { error: `must be one of ${KAFKA_COMPRESSIONS.join(', ')}` })
+      .default('none'),
     /**
      * Publish the events of a produce request that share a partition as one v2 envelope record
      * (README, "Topic records"); false sends one v1 record per event.
@@ -88,6 +98,7 @@ export const GatewayConfigSchema = z
     producers: env.GATEWAY_PRODUCERS,
     maxBatchBytes: env.PUBLISH_MAX_BATCH_BYTES,
     lingerMs: env.PUBLISH_LINGER_MS,
+    compression: env.PUBLISH_COMPRESSION,
     envelopes: env.PUBLISH_ENVELOPES,
     retryAfterSeconds: env.RETRY_AFTER_SECONDS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

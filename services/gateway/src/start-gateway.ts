@@ -40,6 +40,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     producers: config.producers,
     maxBatchBytes: config.maxBatchBytes,
     lingerMs: config.lingerMs,
+    compression: config.compression,
     coalesce: config.envelopes ? ENVELOPE_RECORDS : undefined,
   });
   await producer.connect();
@@ -69,6 +70,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       producers: config.producers,
       lingerMs: config.lingerMs,
       envelopes: config.envelopes,
+      compression: config.compression,
     },
     'gateway listening',
   );

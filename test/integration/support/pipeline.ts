@@ -44,8 +44,13 @@ export interface Pipeline {
  * of their own, with unique topic and group names: tests never see each other's events.
  */
 export async function startPipeline(
-  /** `env`: extra settings for the writers and the query API (e.g. DISABLE_SPEND_LOGS). */
-  options: { partitions?: number; writers?: number; env?: Record<string, string> } = {},
+  /** `env`: extra settings for the writers and the query API (e.g. DISABLE_SPEND_LOGS); `gatewayEnv` the gateway's. */
+  options: {
+    partitions?: number;
+    writers?: number;
+    env?: Record<string, string>;
+    gatewayEnv?: Record<string, string>;
+  } = {},
 ): Promise<Pipeline> {
   const suffix = uniqueSuffix();
   const topic = `spend-events-test-${suffix}`;
@@ -66,6 +71,7 @@ export async function startPipeline(
       GATEWAY_PORT: '0',
       GATEWAY_OPS_PORT: '0',
       LEDGER_INGEST_TOKENS: INGEST_TOKEN,
+      ...options.gatewayEnv,
     }),
     log.child({ service: 'gateway' }),
   );

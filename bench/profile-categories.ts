@@ -1,0 +1,81 @@
+// `node --import tsx bench/profile-categories.ts FILE.cpuprofile`: a gateway CPU profile (e.g. from
+// `npm run bench -- --only gateway --gateway-batches 100 --cpu-prof`) by what the time is spent on.
+// Each sample goes to the nearest frame, from the leaf up, that names a category, so a Buffer copy
+// counts for kafkajs' Encoder when the Encoder called it and a socket write for whoever wrote.
+import { readFileSync } from 'node:fs';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+const file = process.argv[2];
+if (!file) throw new Error('usage: bench/profile-categories.ts FILE.cpuprofile');
+const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[] };
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+
+/** The bundle's anonymous arrow functions take their name from their declaration line. */
+const sources = new Map<string, string[]>();
+function nameAt(url: string, line: number): string {
+  if (!sources.has(url)) sources.set(url, readFileSync(new URL(url), 'utf8').split('\n'));
+  const text = sources.get(url)?.[line] ?? '';
+  return /(?:var|const|let|function)\s+(\w+)/.exec(text)?.[1] ?? '';
+}
+
+function category(node: ProfileNode): string | undefined {
+  const { url, lineNumber } = node.callFrame;
+  let f = node.callFrame.functionName;
+  if (!f && /dist\/main\.js$/.test(url)) f = nameAt(url, lineNumber);
+  if (f === '(idle)') return 'idle';
+  if (f === '(garbage collector)') return 'GC';
+  if (f === '(program)') return 'V8 (program)';
+  if (/recordBatch\/crc32C/.test(url) || f === 'crc32c' || f === 'recordBatchCrc') return 'kafkajs CRC-32C';
+  if (/kafkajs\/src\/protocol\/encoder\.js/.test(url) || (f === 'Encoder' && /dist\/main\.js$/.test(url)))
+    return 'kafkajs Encoder (allocate, copy, varints)';
+  if (/kafkajs\/src\/protocol\/message\/compression|lz4|zstd/.test(url) || /compress/i.test(f))
+    return 'compression';
+  if (/kafkajs\/src\/protocol\/(recordBatch|requests\/produce)/.test(url))
+    return 'kafkajs record batch and produce request';
+  if (/kafkajs/.test(url)) return 'kafkajs other (network, producer, responses)';
+  if (['parseJsonBody', 'scanDepth', 'countMembers'].includes(f) || (f === 'parse' && url === ''))
+    return 'JSON.parse and body checks';
+  if (['encodeEnvelope', 'toMessage', 'stringify'].includes(f)) return 'JSON.stringify and envelopes';
+  if (/coalesceRecords|BatchingProducer|toRecords|createKeyHasher|KeyPartitioner/.test(f))
+    return 'batching, coalescing, partitioning';
+  if (
+    /node_modules\/zod/.test(url) ||
+    (/dist\/main\.js$/.test(url) && /validat|fastPath|price|pricer/i.test(f))
+  )
+    return 'validation and pricing';
+  if (/hono|_http_|undici|node:internal\/http/.test(url) || /HTTPParser|parserOnHeaders/.test(f))
+    return 'HTTP (node, hono)';
+  return undefined;
+}
+
+const resolved = new Map<number, string>();
+function resolve(id: number): string {
+  const known = resolved.get(id);
+  if (known) return known;
+  const node = byId.get(id) as ProfileNode;
+  let cat = category(node);
+  if (!cat) {
+    const up = parent.get(id);
+    cat = up === undefined ? 'other' : resolve(up);
+    if (cat === 'other' && /dist\/main\.js$/.test(node.callFrame.url)) cat = 'gateway code (other)';
+  }
+  resolved.set(id, cat);
+  return cat;
+}
+
+const counts = new Map<string, number>();
+for (const s of profile.samples) counts.set(resolve(s), (counts.get(resolve(s)) ?? 0) + 1);
+const total = profile.samples.length;
+const busy = total - (counts.get('idle') ?? 0);
+console.log(`${file}: ${total} samples, ${((busy / total) * 100).toFixed(1)}% busy`);
+console.log(`${'category'.padEnd(46)} % of busy`);
+for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1])) {
+  if (name !== 'idle') console.log(`${name.padEnd(46)} ${((n / busy) * 100).toFixed(1).padStart(9)}`);
+}
