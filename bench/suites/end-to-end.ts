@@ -9,6 +9,7 @@ import { percentile, sleep } from '../lib/stats.ts';
 import { type LedgerCheck, verifyLedger } from '../lib/verify-ledger.ts';
 import { DEFAULT_WORKLOAD, SpendEventGenerator } from '../workload/spend-events.ts';
 import { INGEST_TOKEN } from './gateway-throughput.ts';
+import { WRITER_PROCESS_ENV } from './run-writers.ts';
 
 const QUERY_TOKEN = 'bench-query-token-0123456789';
 const BATCH = 100;
@@ -61,7 +62,14 @@ export async function measureEndToEnd(
       ...(await Promise.all([
         spawnService('ledger-writer', {
           label: 'writer',
-          env: { ...env, DEAD_LETTER_TOPIC: `${topic}.dlq`, WRITER_GROUP_ID: groupId, WRITER_PORT: '0' },
+          // Started as every deployment starts it (heap and malloc settings), as in the writer suite.
+          env: {
+            ...WRITER_PROCESS_ENV,
+            ...env,
+            DEAD_LETTER_TOPIC: `${topic}.dlq`,
+            WRITER_GROUP_ID: groupId,
+            WRITER_PORT: '0',
+          },
         }),
         spawnService('query-api', {
           label: 'query-api',

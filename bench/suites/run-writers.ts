@@ -20,7 +20,7 @@ import { type LedgerCheck, verifyLedger } from '../lib/verify-ledger.ts';
 import type { PreloadedTopic } from './preload-topic.ts';
 
 /** How every deployment starts a writer (process-settings.ts). */
-const WRITER_PROCESS_ENV = { NODE_OPTIONS: WRITER_NODE_FLAGS.join(' '), ...WRITER_MALLOC_ENV };
+export const WRITER_PROCESS_ENV = { NODE_OPTIONS: WRITER_NODE_FLAGS.join(' '), ...WRITER_MALLOC_ENV };
 
 export interface WriterRun {
   replicas: number;
