@@ -1,5 +1,6 @@
 import type { SpendEvent } from '@spend-ledger/contract';
 import type { Kafka } from '@spend-ledger/kafka';
+import { WRITER_PROCESS_ENV } from '../../services/ledger-writer/src/process-settings.ts';
 import { createBenchDatabase } from '../lib/bench-db.ts';
 import { createBenchTopic, KAFKA_BROKERS, waitForLagZero } from '../lib/bench-kafka.ts';
 import { type ChildService, spawnService } from '../lib/child-service.ts';
@@ -9,7 +10,6 @@ import { percentile, sleep } from '../lib/stats.ts';
 import { type LedgerCheck, verifyLedger } from '../lib/verify-ledger.ts';
 import { DEFAULT_WORKLOAD, SpendEventGenerator } from '../workload/spend-events.ts';
 import { INGEST_TOKEN } from './gateway-throughput.ts';
-import { WRITER_PROCESS_ENV } from './run-writers.ts';
 
 const QUERY_TOKEN = 'bench-query-token-0123456789';
 const BATCH = 100;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Kafka } from '@spend-ledger/kafka';
-import { WRITER_MALLOC_ENV, WRITER_NODE_FLAGS } from '../../services/ledger-writer/src/process-settings.ts';
+import { WRITER_PROCESS_ENV } from '../../services/ledger-writer/src/process-settings.ts';
 import { createBenchDatabase } from '../lib/bench-db.ts';
 import { KAFKA_BROKERS, waitForLagZero } from '../lib/bench-kafka.ts';
 import { type ChildService, spawnService } from '../lib/child-service.ts';
@@ -18,9 +18,6 @@ import { type RssRecord, recordRss } from '../lib/rss-record.ts';
 import { scrapeMetrics } from '../lib/scrape-metrics.ts';
 import { type LedgerCheck, verifyLedger } from '../lib/verify-ledger.ts';
 import type { PreloadedTopic } from './preload-topic.ts';
-
-/** How every deployment starts a writer (process-settings.ts). */
-export const WRITER_PROCESS_ENV = { NODE_OPTIONS: WRITER_NODE_FLAGS.join(' '), ...WRITER_MALLOC_ENV };
 
 export interface WriterRun {
   replicas: number;

@@ -1,7 +1,8 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { coalesceRecords } from './coalesce-records.ts';
-import { COMPRESSION_TYPE, type KafkaCompression } from './compression.ts';
+import type { KafkaCompression } from './compression.ts';
+import { COMPRESSION_TYPE } from './kafkajs.ts';
 import { CachedKeyPartitioner, createKeyHasher } from './key-partitioner.ts';
 
 export interface OutgoingMessage {

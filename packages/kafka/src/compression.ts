@@ -11,44 +11,47 @@ import { createRequire } from 'node:module';
 export const KAFKA_COMPRESSIONS = ['none', 'gzip', 'lz4', 'zstd'] as const;
 export type KafkaCompression = (typeof KAFKA_COMPRESSIONS)[number];
 
-/** kafkajs' CompressionTypes values (the record batch attribute bits). */
-export const COMPRESSION_TYPE: Record<KafkaCompression, number> = { none: 0, gzip: 1, lz4: 3, zstd: 4 };
-
 /** Level 1: the gateway is CPU-bound, and on the bench's envelopes level 3 compressed no smaller. */
 const ZSTD_LEVEL = 1;
 
-interface Lz4Napi {
-  compressFrame(data: Uint8Array): Promise<Buffer>;
-  decompressFrame(data: Uint8Array): Promise<Buffer>;
-}
-interface Zstd {
-  compress(data: Buffer, level?: number): Promise<Buffer>;
+/** What one codec library does to a record batch's bytes. */
+interface Frames {
+  compress(data: Buffer): Promise<Buffer>;
   decompress(data: Buffer): Promise<Buffer>;
 }
 
 const require = createRequire(import.meta.url);
-let lz4: Lz4Napi | undefined;
-let zstd: Zstd | undefined;
 
-/** kafkajs' codec interface: compress() gets its Encoder, decompress() a batch's records bytes. */
-export const lz4Codec = {
-  async compress(encoder: { buffer: Buffer }): Promise<Buffer> {
-    lz4 ??= require('lz4-napi') as Lz4Napi;
-    return lz4.compressFrame(encoder.buffer);
-  },
-  async decompress(buffer: Buffer): Promise<Buffer> {
-    lz4 ??= require('lz4-napi') as Lz4Napi;
-    return lz4.decompressFrame(buffer);
-  },
-};
+/**
+ * kafkajs' codec interface (compress() gets its Encoder, decompress() a batch's records bytes) over
+ * a library loaded on the first call.
+ */
+function lazyCodec(load: () => Frames) {
+  let frames: Frames | undefined;
+  return {
+    async compress(encoder: { buffer: Buffer }): Promise<Buffer> {
+      frames ??= load();
+      return frames.compress(encoder.buffer);
+    },
+    async decompress(buffer: Buffer): Promise<Buffer> {
+      frames ??= load();
+      return frames.decompress(buffer);
+    },
+  };
+}
 
-export const zstdCodec = {
-  async compress(encoder: { buffer: Buffer }): Promise<Buffer> {
-    zstd ??= require('@mongodb-js/zstd') as Zstd;
-    return zstd.compress(encoder.buffer, ZSTD_LEVEL);
-  },
-  async decompress(buffer: Buffer): Promise<Buffer> {
-    zstd ??= require('@mongodb-js/zstd') as Zstd;
-    return zstd.decompress(buffer);
-  },
-};
+export const lz4Codec = lazyCodec(() => {
+  const lz4 = require('lz4-napi') as {
+    compressFrame: Frames['compress'];
+    decompressFrame: Frames['decompress'];
+  };
+  return { compress: (data) => lz4.compressFrame(data), decompress: (data) => lz4.decompressFrame(data) };
+});
+
+export const zstdCodec = lazyCodec(() => {
+  const zstd = require('@mongodb-js/zstd') as {
+    compress(data: Buffer, level?: number): Promise<Buffer>;
+    decompress: Frames['decompress'];
+  };
+  return { compress: (data) => zstd.compress(data, ZSTD_LEVEL), decompress: (data) => zstd.decompress(data) };
+});

@@ -1,5 +1,5 @@
 import Module, { createRequire } from 'node:module';
-import { lz4Codec, zstdCodec } from './compression.ts';
+import { type KafkaCompression, lz4Codec, zstdCodec } from './compression.ts';
 import { crc32c } from './crc32c.ts';
 
 /**
@@ -98,6 +98,14 @@ export const { Kafka, logLevel, Partitioners, CompressionTypes, CompressionCodec
 // consumer (the writer, a test, the bench) must read compressed batches as soon as any gateway sends them.
 CompressionCodecs[CompressionTypes.LZ4] = () => lz4Codec;
 CompressionCodecs[CompressionTypes.ZSTD] = () => zstdCodec;
+
+/** The record batch attribute kafkajs writes for each setting of PUBLISH_COMPRESSION. */
+export const COMPRESSION_TYPE: Record<KafkaCompression, number> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+  lz4: CompressionTypes.LZ4,
+  zstd: CompressionTypes.ZSTD,
+};
 
 /**
  * How many record batch CRCs went through the replacement, and a way to swap its implementation:

@@ -17,6 +17,9 @@ export const WRITER_MALLOC_ENV = {
   MALLOC_TRIM_THRESHOLD_: '131072',
 } as const;
 
+/** The environment that starts a node process with all of the above (for a launcher in TypeScript). */
+export const WRITER_PROCESS_ENV = { NODE_OPTIONS: WRITER_NODE_FLAGS.join(' '), ...WRITER_MALLOC_ENV };
+
 /** The settings above that this process was started without (for a warning at start-up). */
 export function missingProcessSettings(
   execArgv: readonly string[] = process.execArgv,

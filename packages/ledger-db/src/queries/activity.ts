@@ -92,21 +92,16 @@ export async function getActivityBreakdown(
  * instead of twice (for a local day, the hourly rows and the cut hours' events are most of a
  * request's time). For a caller that shows every day of the range at once.
  */
-export async function getActivityWithBreakdown(
-  db: LedgerDb,
-  selector: AggregateSelector,
-  days: LocalDays,
-): Promise<{ summary: ActivitySummary; breakdown: Map<string, DayBreakdown> }> {
-  const { summary, breakdown } = await readActivity(db, selector, days, true);
-  return { summary: summary as ActivitySummary, breakdown };
-}
+export const getActivityWithBreakdown = (db: LedgerDb, selector: AggregateSelector, days: LocalDays) =>
+  readActivity(db, selector, days, true);
 
+/** The breakdown, and with `withSummary` the days and totals as well (else those stay empty). */
 async function readActivity(
   db: LedgerDb,
   selector: AggregateSelector,
   days: LocalDays,
   withSummary: boolean,
-): Promise<{ summary?: ActivitySummary; breakdown: Map<string, DayBreakdown> }> {
+): Promise<{ summary: ActivitySummary; breakdown: Map<string, DayBreakdown> }> {
   const summarySets = withSummary ? sql`(local_day), (), ` : sql``;
   const rows = await db.execute<BreakdownRow>(sql`
     select local_day::text as date, model, provider, api_key, grouping(local_day) as g_day,
@@ -137,7 +132,7 @@ async function readActivity(
     else if (Number(row.g_provider) === 0) day.providers.set(row.provider as string, figures);
     else day.api_keys.set(row.api_key as string, figures);
   }
-  return withSummary ? { summary, breakdown } : { breakdown };
+  return { summary, breakdown };
 }
 
 /**

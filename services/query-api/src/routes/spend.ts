@@ -19,7 +19,7 @@ import { storedEntity } from '../api-key-param.ts';
 import type { ScopeEnv } from '../auth/authenticate.ts';
 import { selectorFor } from '../auth/scope.ts';
 import { streamCsv } from '../csv.ts';
-import { checkRange, withTimeZoneCheck } from '../query-errors.ts';
+import { checkRange, rangeDays, withTimeZoneCheck } from '../query-errors.ts';
 import { csvContent, DateRangeQuerySchema, EntityParamsSchema, errorResponses } from '../schemas/common.ts';
 import {
   ActivityQuerySchema,
@@ -101,7 +101,7 @@ type DayFigures = Awaited<ReturnType<typeof getActivitySummary>>['days'][number]
  * asked, read for the page's days only) and `metadata` with the totals of the whole range.
  */
 async function activityPage(db: LedgerDb, selector: AggregateSelector, days: DayRange, q: ActivityPaging) {
-  if (q.breakdown && q.page === 1 && daysInRange(days) <= q.page_size) {
+  if (q.breakdown && q.page === 1 && rangeDays(days.from, days.to) <= q.page_size) {
     // The page is the whole range (the usual request): the days, the totals and the breakdown come
     // from one read of the entity's rows instead of two.
     const both = await withTimeZoneCheck(() => getActivityWithBreakdown(db, selector, days));
@@ -117,9 +117,6 @@ async function activityPage(db: LedgerDb, selector: AggregateSelector, days: Day
       : undefined;
   return activityPageOf(summary, breakdown, q);
 }
-
-/** Calendar days from `from` to `to`, both included. */
-const daysInRange = ({ from, to }: DayRange) => (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
 
 type ActivityPaging = { page: number; page_size: number; breakdown: boolean };
 
