@@ -1,4 +1,4 @@
-import { CONTRACT_VERSION_HEADER, ENVELOPE_VERSION, encodeEnvelope } from '@spend-ledger/contract';
+import { CONTRACT_VERSION_HEADER, ENVELOPE_VERSION, encodeEnvelopeBytes } from '@spend-ledger/contract';
 import {
   CompressionTypes,
   coalesceRecords,
@@ -92,7 +92,7 @@ function envelopeRecords(size: number): (messages: OutgoingMessage[]) => Outgoin
   if (size <= 1) return (messages) => messages;
   const hashKey = createKeyHasher();
   const envelopes = {
-    combine: encodeEnvelope,
+    combine: encodeEnvelopeBytes,
     headers: { [CONTRACT_VERSION_HEADER]: ENVELOPE_VERSION },
     maxRecordMessages: size,
   };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { decodeRecord, ENVELOPE_VERSION, encodeEnvelope } from '@spend-ledger/contract';
+import { decodeRecord, ENVELOPE_VERSION, encodeEnvelopeBytes } from '@spend-ledger/contract';
 import {
   BatchingProducer,
   createKafka,
@@ -54,7 +54,7 @@ describe('envelope records (topic contract v2)', () => {
       log,
       // Concurrent publishes below share one produce request only if they queue behind each other.
       lingerMs: 20,
-      coalesce: { combine: encodeEnvelope, headers: { 'contract-version': ENVELOPE_VERSION } },
+      coalesce: { combine: encodeEnvelopeBytes, headers: { 'contract-version': ENVELOPE_VERSION } },
     });
     await producer.connect();
   });

@@ -48,3 +48,26 @@ export function decodeRecord(version: string | undefined, text: string): Decoded
   if (json.length === 0) return { ok: false, error: 'empty envelope' };
   return { ok: true, items: json.map((value, index) => ({ index, value })) };
 }
+
+/**
+ * encodeEnvelope for values of which some are bytes (events forwarded as they were sent, see
+ * isSentInNormalForm): one buffer of the exact size, each value copied into it once.
+ */
+export function encodeEnvelopeBytes(values: ReadonlyArray<string | Uint8Array>): Buffer {
+  let size = values.length + 1; // the brackets and the commas between values
+  for (const v of values) size += typeof v === 'string' ? Buffer.byteLength(v) : v.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  out[at++] = 0x5b; // [
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out[at++] = 0x2c; // ,
+    const v = values[i] as string | Uint8Array;
+    if (typeof v === 'string') at += out.write(v, at);
+    else {
+      out.set(v, at);
+      at += v.length;
+    }
+  }
+  out[at] = 0x5d; // ]
+  return out;
+}

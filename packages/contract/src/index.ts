@@ -13,6 +13,7 @@ export {
   decodeRecord,
   ENVELOPE_VERSION,
   encodeEnvelope,
+  encodeEnvelopeBytes,
   type RecordItem,
 } from './envelope.ts';
 export {
@@ -43,6 +44,7 @@ export {
 } from './spend-event.ts';
 export {
   isoUtc,
+  isSentInNormalForm,
   isStorableJson,
   parseSpendEventBatchFast,
   parseSpendEventFast,

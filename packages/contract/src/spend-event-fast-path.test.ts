@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { parseSpendEventBatch, SpendEventSchema } from './spend-event.ts';
 import {
   FAST_PATH_MATCHES_SCHEMA,
+  isSentInNormalForm,
   parseSpendEventBatchFast,
   parseSpendEventFast,
 } from './spend-event-fast-path.ts';
@@ -298,5 +299,67 @@ describe('parseSpendEventBatchFast', () => {
       }),
       { numRuns: 1_000 },
     );
+  });
+});
+
+describe('isSentInNormalForm', () => {
+  const sent = {
+    request_id: 'r-1',
+    timestamp: '2026-11-28T23:30:00.000Z',
+    api_key: DIGEST,
+    user_id: 'user-1',
+    tags: ['a', 'b'],
+    model: 'gpt-4o',
+    spend: '0.250000000000',
+    metadata: { route: '/chat/completions' },
+  };
+  const normal = (item: Record<string, unknown>) => {
+    const event = parseSpendEventFast(item) ?? SpendEventSchema.parse(item);
+    return isSentInNormalForm(item, event);
+  };
+
+  it('holds for an event the contract only completes with defaults', () => {
+    assert.equal(normal(sent), true);
+    assert.equal(
+      normal({ ...sent, end_time: null, team_id: null, prompt_tokens: 12, status: 'failure' }),
+      true,
+    );
+  });
+
+  it('fails whenever reading the event changed something that was sent', () => {
+    for (const [change, item] of Object.entries({
+      'a raw key, hashed': { ...sent, api_key: 'sk-live-abcdef123456' },
+      'an upper-case digest, lower-cased': { ...sent, api_key: DIGEST.toUpperCase() },
+      'an unknown field, dropped': { ...sent, user_email: 'a@example.com' },
+      'a secret in metadata, redacted': { ...sent, metadata: { authorization: 'Bearer abcdefghijkl' } },
+      'a repeated tag, dropped': { ...sent, tags: ['a', 'a'] },
+      'null tags, made []': { ...sent, tags: null },
+      'spend as a number': { ...sent, spend: 0.25 },
+      'spend not in canonical text': { ...sent, spend: '0.25' },
+      'an empty id, made null': { ...sent, team_id: '' },
+      'a timestamp with an offset': { ...sent, timestamp: '2026-11-28T23:30:00+00:00' },
+    })) {
+      assert.equal(normal(item), false, change);
+    }
+  });
+
+  it('means a reader of the JSON as sent gets exactly the event the gateway validated', () => {
+    let held = 0;
+    fc.assert(
+      fc.property(fc.oneof(plainEvent, someEvent), (item) => {
+        const parsed = parseSpendEventBatch([item]);
+        if (!parsed.ok) return;
+        const [event] = parsed.events;
+        if (!event || !isSentInNormalForm(item, event)) return;
+        held++;
+        // Through JSON text both ways: a sent -0 is read as -0, but JSON.stringify writes it as 0.
+        const text = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+        assert.deepStrictEqual(text(parseSpendEventBatchFast([text(item)])), text(parsed));
+        // Nothing travels that the normal event does not hold.
+        for (const key of Object.keys(item)) assert.ok(key in event, key);
+      }),
+      { numRuns: 2_000 },
+    );
+    assert.ok(held > 50, `only ${held} generated events were in normal form`);
   });
 });

@@ -242,3 +242,34 @@ export function parseSpendEventBatchFast(items: readonly unknown[]): BatchParseR
   }
   return { ok: true, events };
 }
+
+const FIELD_NAMES: ReadonlySet<string> = new Set(FIELDS);
+
+/**
+ * Whether `item` (an event as a client sent it) already is `event`, the contract's reading of it, up
+ * to fields it leaves out that the contract fills with defaults: nothing was dropped (an unknown
+ * field), hashed (a raw api key), redacted (metadata), de-duplicated (tags) or rewritten (spend not
+ * in canonical text, '' for an id, an offset timestamp). Then the JSON text the client sent can
+ * travel as it is: every reader validates it to this same event, and it carries nothing the ledger
+ * would not store. The gateway uses it to skip re-serialising such events (docs/decisions.md,
+ * "Events travel as they were sent when already normal").
+ */
+export function isSentInNormalForm(item: unknown, event: SpendEvent): boolean {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
+  const sent = item as Record<string, unknown>;
+  const normal = event as unknown as Record<string, unknown>;
+  for (const key in sent) {
+    if (!FIELD_NAMES.has(key)) return false;
+    const value = sent[key];
+    if (value === normal[key]) continue;
+    if (key === 'tags' && Array.isArray(value) && sameStrings(value, event.tags)) continue;
+    return false;
+  }
+  return true;
+}
+
+function sameStrings(a: readonly unknown[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -7,7 +7,8 @@ import { CachedKeyPartitioner, createKeyHasher } from './key-partitioner.ts';
 
 export interface OutgoingMessage {
   key: string;
-  value: string;
+  /** Text, or bytes (an event forwarded as its sender wrote it); kafkajs sends either as is. */
+  value: string | Buffer;
   headers?: Record<string, string>;
   /** Set only for coalesced records; otherwise the partitioner picks it from the key. */
   partition?: number;
@@ -20,10 +21,10 @@ export interface OutgoingMessage {
  */
 export interface CoalescingOptions {
   /** Builds one record value from the values of several messages bound for one partition. */
-  combine: (values: string[]) => string;
+  combine: (values: Array<string | Buffer>) => string | Buffer;
   /** Headers of a combined record (e.g. its format version). */
   headers: Record<string, string>;
-  /** Upper bound of one combined record's value, in characters. Default 512 KiB. */
+  /** Upper bound of one combined record's value, in characters or bytes. Default 512 KiB. */
   maxRecordBytes?: number;
   /** Upper bound of the messages in one combined record. Default: none (bytes alone). */
   maxRecordMessages?: number;
@@ -306,7 +307,7 @@ export class BatchingProducer {
         lane.needsConnect = false;
         lane.connected = true;
       }
-      // OutgoingMessage is a kafkajs Message (string key and value, string headers): sent as is.
+      // OutgoingMessage is a kafkajs Message (string key, string or Buffer value, string headers).
       await lane.producer.send({
         topic: this.options.topic,
         acks: -1,

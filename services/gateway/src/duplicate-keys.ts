@@ -1,27 +1,10 @@
 /**
  * Duplicate member names in a JSON text. JSON.parse keeps the last of them silently, so
  * `{"spend":"1","spend":"99"}` would be read as 99 while a log or another parser reads 1. Refusing
- * them costs one pass over the bytes per body: `countMembers` counts the members the text has
- * (colons outside strings, ~1 ns per byte), json-body's walk the keys the parsed value kept; only when they differ does `findDuplicateKey` tokenize the text to name the key.
+ * them costs one pass over the bytes per body: `scanJson` (json-scan.ts) counts the members the text
+ * has, json-body's walk the keys the parsed value kept; only when they differ does `findDuplicateKey`
+ * tokenize the text to name the key.
  */
-
-/** Members in a JSON text: colons outside strings (each member has exactly one). Text assumed valid. */
-export function countMembers(bytes: Uint8Array): number {
-  let members = 0;
-  const n = bytes.length;
-  for (let i = 0; i < n; i++) {
-    const c = bytes[i] as number;
-    if (c === 34 /* " */) {
-      // To the closing quote, skipping escaped characters (UTF-8 continuation bytes are never ASCII).
-      for (i++; i < n; i++) {
-        const d = bytes[i] as number;
-        if (d === 34) break;
-        if (d === 92 /* \ */) i++;
-      }
-    } else if (c === 58 /* : */) members++;
-  }
-  return members;
-}
 
 type Frame =
   | { kind: 'object'; keys: Set<string>; key: string | undefined; expectKey: boolean }

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from '@spend-ledger/platform';
 import type { Context } from 'hono';
-import { countMembers, findDuplicateKey } from './duplicate-keys.ts';
+import { findDuplicateKey } from './duplicate-keys.ts';
+import { scanJson } from './json-scan.ts';
 
 /** Deeper JSON than this is refused: no event needs it, and it costs stack. */
 export const MAX_JSON_DEPTH = 32;
@@ -80,28 +81,6 @@ const tooDeep = (maxDepth: number) =>
   ]);
 
 /**
- * Linear scan of the bytes (UTF-8 continuation bytes never look like ASCII brackets or quotes):
- * refuses nesting deeper than maxDepth and returns the number of members (colons outside strings).
- */
-function scanDepth(bytes: Uint8Array, maxDepth: number): number {
-  let depth = 0;
-  let members = 0;
-  let inString = false;
-  for (let i = 0; i < bytes.length; i++) {
-    const ch = bytes[i] as number;
-    if (inString) {
-      if (ch === 92 /* \ */) i++;
-      else if (ch === 34 /* " */) inString = false;
-    } else if (ch === 34) inString = true;
-    else if (ch === 91 /* [ */ || ch === 123 /* { */) {
-      if (++depth > maxDepth) throw tooDeep(maxDepth);
-    } else if (ch === 93 || ch === 125) depth--;
-    else if (ch === 58 /* : */) members++;
-  }
-  return members;
-}
-
-/**
  * Iterative walk over the containers of a parsed value: the number of keys its objects kept, or -1
  * if nesting exceeds maxDepth.
  */
@@ -155,12 +134,18 @@ function duplicateKeyError(text: string): ApiError {
 /**
  * Parses a request body as JSON, refusing invalid UTF-8, duplicate keys (JSON.parse would silently
  * keep the last) and nesting deeper than maxDepth, so a later recursive walk (JSON.stringify of
- * metadata, logging) cannot exhaust the stack.
+ * metadata, logging) cannot exhaust the stack. With `elements`, also the byte range of each top-level
+ * value of `body`'s bytes (json-scan.ts), from the same pass over the bytes.
  */
-export function parseJsonBody(body: Buffer | string, maxDepth = MAX_JSON_DEPTH): unknown {
+export function parseJsonBody(
+  body: Buffer | string,
+  maxDepth = MAX_JSON_DEPTH,
+  elements?: number[],
+): unknown {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const parseFirst = bytes.length <= PARSE_FIRST_MAX_BYTES;
-  const scannedMembers = parseFirst ? -1 : scanDepth(bytes, maxDepth);
+  const scannedMembers = parseFirst ? -1 : scanJson(bytes, maxDepth, elements);
+  if (!parseFirst && scannedMembers < 0) throw tooDeep(maxDepth);
   let text: string;
   try {
     text = typeof body === 'string' ? body : utf8.decode(body);
@@ -180,7 +165,7 @@ export function parseJsonBody(body: Buffer | string, maxDepth = MAX_JSON_DEPTH):
   const keys = countKeysWithin(value, maxDepth);
   if (keys < 0) throw tooDeep(maxDepth);
   // Members in the text against keys kept by JSON.parse: equal unless a key repeats in an object.
-  const members = scannedMembers >= 0 ? scannedMembers : countMembers(bytes);
+  const members = parseFirst ? scanJson(bytes, Number.POSITIVE_INFINITY, elements) : scannedMembers;
   if (members !== keys) throw duplicateKeyError(text);
   return value;
 }

@@ -1,4 +1,4 @@
-import { CONTRACT_VERSION_HEADER, ENVELOPE_VERSION, encodeEnvelope } from '@spend-ledger/contract';
+import { CONTRACT_VERSION_HEADER, ENVELOPE_VERSION, encodeEnvelopeBytes } from '@spend-ledger/contract';
 import {
   BatchingProducer,
   type CoalescingOptions,
@@ -21,9 +21,12 @@ import type { GatewayConfig } from './config.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { SpendPricer } from './pricing/spend-pricer.ts';
 
-/** Events of one produce request bound for one partition travel as one v2 envelope record. */
+/**
+ * Events of one produce request bound for one partition travel as one v2 envelope record, written
+ * as bytes: most events arrive as the bytes their sender wrote (publish-events.ts).
+ */
 const ENVELOPE_RECORDS: CoalescingOptions = {
-  combine: encodeEnvelope,
+  combine: encodeEnvelopeBytes,
   headers: { [CONTRACT_VERSION_HEADER]: ENVELOPE_VERSION },
 };
 

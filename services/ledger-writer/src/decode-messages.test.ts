@@ -53,7 +53,7 @@ describe('decodeMessages', () => {
     assert.match(poison[0]?.reason ?? '', /spend/);
 
     const [letter] = toDeadLetters({ topic: 't', partition: 3 }, poison);
-    assert.deepEqual(JSON.parse(letter?.value ?? ''), bad);
+    assert.deepEqual(JSON.parse(String(letter?.value ?? '')), bad);
     assert.equal(letter?.headers?.['dlq-source-index'], '1');
     assert.equal(letter?.headers?.['dlq-source-offset'], '42');
     assert.equal(letter?.headers?.['dlq-source-partition'], '3');

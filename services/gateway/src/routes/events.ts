@@ -1,7 +1,7 @@
 import { ApiError, type Logger } from '@spend-ledger/platform';
 import { Hono } from 'hono';
 import { parseJsonBody, readBody } from '../json-body.ts';
-import { type PublishDeps, publishEvents } from '../publish-events.ts';
+import { type PublishDeps, publishEvents, sentAsIs } from '../publish-events.ts';
 import { checkBatchSize, invalidBatch, type ValidateDeps, validateEvents } from '../validate-events.ts';
 
 export type { Publisher } from '../publish-events.ts';
@@ -23,7 +23,9 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
         { field: 'content-type', message: `got "${contentType || '(none)'}"` },
       ]);
     }
-    const body = parseJsonBody(await readBody(c, deps.maxBodyBytes));
+    const bytes = await readBody(c, deps.maxBodyBytes);
+    const elements: number[] = [];
+    const body = parseJsonBody(bytes, undefined, elements);
     const items = Array.isArray(body) ? body : [body];
     checkBatchSize(items.length, deps.maxEventsPerRequest);
     const parsed = validateEvents(items, deps);
@@ -34,7 +36,7 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
         deps.metrics,
       );
     }
-    await publishEvents(deps, parsed.events);
+    await publishEvents(deps, parsed.events, sentAsIs(bytes, elements, items, parsed.events));
     return c.json({ accepted: parsed.events.length }, 202);
   });
   return app;
