@@ -36,8 +36,9 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
         deps.metrics,
       );
     }
+    const accepted = parsed.events.length;
     await publishEvents(deps, parsed.events, sentAsIs(bytes, elements, items, parsed.events));
-    return c.json({ accepted: parsed.events.length }, 202);
+    return c.json({ accepted }, 202);
   });
   return app;
 }

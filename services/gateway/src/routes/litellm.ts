@@ -56,8 +56,9 @@ async function ingest(c: Context, deps: LiteLLMRouteDeps, format: LiteLLMFormat)
       deps.metrics,
     );
   }
+  const accepted = parsed.events.length;
   await publishEvents(deps, parsed.events);
-  return c.json({ accepted: parsed.events.length }, 200);
+  return c.json({ accepted }, 200);
 }
 
 /** A contract issue of a mapped event, with the index of its item and the LiteLLM field's name. */
