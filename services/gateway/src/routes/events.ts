@@ -11,7 +11,7 @@ export interface EventsRouteDeps extends PublishDeps, ValidateDeps {
   maxBodyBytes: number;
 }
 
-const JSON_TYPE = /^application\/json\b/i;
+export const JSON_TYPE = /^application\/json\b/i;
 
 /** POST /v1/events: one event or an array; all-or-nothing; 202 only after acks=all. */
 export function eventsRoute(deps: EventsRouteDeps): Hono {
@@ -23,19 +23,29 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
         { field: 'content-type', message: `got "${contentType || '(none)'}"` },
       ]);
     }
-    const body = parseJsonBody(await readBody(c, deps.maxBodyBytes));
-    const items = Array.isArray(body) ? body : [body];
-    checkBatchSize(items.length, deps.maxEventsPerRequest);
-    const parsed = validateEvents(items, deps);
-    if (!parsed.ok) {
-      throw invalidBatch(
-        parsed.issues.map((i) => ({ index: i.index, field: i.field, message: i.message })),
-        items.length,
-        deps.metrics,
-      );
-    }
-    await publishEvents(deps, parsed.events);
-    return c.json({ accepted: parsed.events.length }, 202);
+    const accepted = await acceptEvents(deps, await readBody(c, deps.maxBodyBytes));
+    return c.json({ accepted }, 202);
   });
   return app;
+}
+
+/**
+ * POST /v1/events after its headers were checked, for the hono route and the fast path alike:
+ * parse, validate, publish; resolves with the number of events Kafka acknowledged, else throws the
+ * ApiError of the answer.
+ */
+export async function acceptEvents(deps: EventsRouteDeps, bytes: Buffer): Promise<number> {
+  const body = parseJsonBody(bytes);
+  const items = Array.isArray(body) ? body : [body];
+  checkBatchSize(items.length, deps.maxEventsPerRequest);
+  const parsed = validateEvents(items, deps);
+  if (!parsed.ok) {
+    throw invalidBatch(
+      parsed.issues.map((i) => ({ index: i.index, field: i.field, message: i.message })),
+      items.length,
+      deps.metrics,
+    );
+  }
+  await publishEvents(deps, parsed.events);
+  return parsed.events.length;
 }
