@@ -44,7 +44,11 @@ export function ingestFastPath(deps: IngestFastPathDeps): NodeFastPath {
     if (!JSON_TYPE.test(contentType) || repeatsAuthOrType(req.rawHeaders)) return false;
     const token = auth.slice(BEARER.length);
     if (!BEARER_TOKEN_SYNTAX.test(token) || !matchesAnyToken(allowed, token)) return false;
-    void serveIngest(deps, req, res);
+    serveIngest(deps, req, res).catch((error: unknown) => {
+      // Only a throw after the answer was decided can land here (none is known); never crash for it.
+      deps.log.error({ err: error, route: EVENTS_ROUTE }, 'unhandled error');
+      if (!res.headersSent) res.destroy();
+    });
     return true;
   };
 }
