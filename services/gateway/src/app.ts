@@ -57,6 +57,8 @@ export function createGatewayApp(deps: GatewayAppDeps): Hono<RequestIdEnv> {
   app.get('/openapi.json', (c) => c.json(openApi));
   const bearer = bearerAuth(deps.ingestTokens);
   app.use('/v1/*', (c, next) => (c.req.path.startsWith(PATH_TOKEN_PREFIX) ? next() : bearer(c, next)));
+  // start-gateway.ts serves most POST /v1/events in front of this app (ingest-fast-path.ts): a
+  // middleware, header or limit added here for that route must be added there too.
   app.route('/v1/events', eventsRoute(deps));
   app.route('/v1/litellm', litellmRoutes(deps));
   app.onError(handleErrors(deps.log));
