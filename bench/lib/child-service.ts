@@ -14,6 +14,8 @@ export interface ServiceOptions {
   env: Record<string, string>;
   /** Write a V8 CPU profile into this directory when the service exits. */
   cpuProfileDir?: string;
+  /** Repository whose compiled service runs (another worktree, for an A/B); this one by default. */
+  root?: string;
 }
 
 export interface ChildService {
@@ -43,7 +45,7 @@ export async function spawnService(name: ServiceName, options: ServiceOptions): 
   args.push(`services/${name}/dist/main.js`);
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, args, {
-    cwd: REPO_ROOT,
+    cwd: options.root ?? REPO_ROOT,
     env: {
       ...process.env,
       KAFKAJS_NO_PARTITIONER_WARNING: '1',

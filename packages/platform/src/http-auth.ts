@@ -4,7 +4,7 @@ import { bearerAuth as honoBearerAuth } from 'hono/bearer-auth';
 import { ApiError } from './http-errors.ts';
 
 /** RFC 6750's token syntax, which hono's bearerAuth enforces before any comparison. */
-const BEARER_TOKEN_SYNTAX = /^[A-Za-z0-9._~+/-]+=*$/;
+export const BEARER_TOKEN_SYNTAX = /^[A-Za-z0-9._~+/-]+=*$/;
 
 /**
  * Refuses, when the app is built (at start-up), configured tokens that no request could ever match

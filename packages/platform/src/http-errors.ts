@@ -55,18 +55,20 @@ const requestIdOf = (c: Context<{ Variables: Partial<RequestIdEnv['Variables']> 
   return id ?? 'unknown';
 };
 
+/** The one error body used by every service; a fast path outside hono renders it too. */
+export const errorBodyOf = (error: ApiError, requestId: string): ErrorBody => ({
+  error: {
+    code: error.code,
+    message: error.message,
+    requestId,
+    ...(error.details ? { details: error.details } : {}),
+  },
+});
+
 /** Renders an ApiError as the one error body used by every service. */
 export function errorResponse(c: Context, error: ApiError): Response {
-  const body: ErrorBody = {
-    error: {
-      code: error.code,
-      message: error.message,
-      requestId: requestIdOf(c),
-      ...(error.details ? { details: error.details } : {}),
-    },
-  };
   if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
-  return c.json(body, ERROR_STATUS[error.code]);
+  return c.json(errorBodyOf(error, requestIdOf(c)), ERROR_STATUS[error.code]);
 }
 
 /** The code for an HTTPException's status; a 4xx outside the closed list is a client error all the same. */
@@ -93,7 +95,7 @@ function apiErrorFromHttpException(error: HTTPException): ApiError {
   return new ApiError(code, error.message || DEFAULT_MESSAGES[code] || 'bad request');
 }
 
-const INTERNAL_MESSAGE = 'internal error; the request id identifies it in the logs';
+export const INTERNAL_MESSAGE = 'internal error; the request id identifies it in the logs';
 
 const DEFAULT_MESSAGES: Partial<Record<ErrorCode, string>> = {
   UNAUTHORIZED: 'missing or invalid credentials',

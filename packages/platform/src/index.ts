@@ -14,16 +14,24 @@ export {
   positiveInt,
   secretFileContents,
 } from './config.ts';
-export { assertTokenSyntax, bearerAuth, bearerTokenAuth, matchesAnyToken } from './http-auth.ts';
+export {
+  assertTokenSyntax,
+  BEARER_TOKEN_SYNTAX,
+  bearerAuth,
+  bearerTokenAuth,
+  matchesAnyToken,
+} from './http-auth.ts';
 export {
   ApiError,
   ERROR_STATUS,
   type ErrorBody,
   type ErrorCode,
   type ErrorDetail,
+  errorBodyOf,
   errorResponse,
   handleErrors,
   handleNotFound,
+  INTERNAL_MESSAGE,
 } from './http-errors.ts';
 export { type HealthOptions, healthRoutes } from './http-health.ts';
 export { checkHttpLimits, HTTP_LIMITS_ENV, type HttpLimits, httpLimitsOf } from './http-limits.ts';
@@ -41,6 +49,7 @@ export type { RequestIdEnv } from './request-env.ts';
 export {
   type Listening,
   listen,
+  type NodeFastPath,
   type RunningService,
   readinessGate,
   runShutdownSteps,

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { applyServerLimits, type HttpLimits, serverOptionsOf } from './http-limits.ts';
@@ -26,18 +26,41 @@ export interface Listening {
 }
 
 /**
+ * A request handler in front of the fetch handler, on Node's own request and response: it answers
+ * the requests it takes (returns true) and leaves every other to the fetch handler untouched (returns
+ * false, having read nothing of the body). For a hot route whose per-request cost the Web
+ * Request/Response conversion would dominate.
+ */
+export type NodeFastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/**
  * Serves a fetch handler and resolves once the port is bound (port 0 picks a free one), with the
- * given limits on headers, requests, keep-alive and connections (Node's defaults otherwise).
+ * given limits on headers, requests, keep-alive and connections (Node's defaults otherwise), and
+ * optionally a fast path that answers some requests before the fetch handler sees them.
  */
 export async function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   host: string,
   port: number,
   limits?: HttpLimits,
+  fastPath?: NodeFastPath,
 ): Promise<Listening> {
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve(
-      { fetch, hostname: host, port, ...(limits ? { serverOptions: serverOptionsOf(limits) } : {}) },
+      {
+        fetch,
+        hostname: host,
+        port,
+        ...(limits ? { serverOptions: serverOptionsOf(limits) } : {}),
+        ...(fastPath
+          ? {
+              createServer: ((options: object, listener: (q: IncomingMessage, r: ServerResponse) => void) =>
+                createServer(options, (req, res) => {
+                  if (!fastPath(req, res)) listener(req, res);
+                })) as unknown as typeof createServer,
+            }
+          : {}),
+      },
       () => resolve(s),
     );
     if (limits) applyServerLimits(s as Server, limits);

@@ -11,6 +11,7 @@ import { Hono } from 'hono';
 import type { GatewayMetrics } from './metrics.ts';
 import { gatewayOpenApiDocument } from './openapi.ts';
 import type { SpendPricer } from './pricing/spend-pricer.ts';
+import { type FinishedRequest, requestRecorder } from './request-log.ts';
 import { eventsRoute, type Publisher } from './routes/events.ts';
 import { litellmRoutes } from './routes/litellm.ts';
 
@@ -25,6 +26,8 @@ export interface GatewayAppDeps {
   /** Prices events that arrive without a cost. */
   pricer: SpendPricer;
   litellmMaxBodyBytes: number;
+  /** Counts and logs each answered request; shared with the ingest fast path (start-gateway.ts). */
+  recordRequest?: (r: FinishedRequest) => void;
 }
 
 /** Paths that carry their token in the path instead of an Authorization header. */
@@ -37,43 +40,25 @@ const PATH_TOKEN_PREFIX = '/v1/litellm/t/';
 export function createGatewayApp(deps: GatewayAppDeps): Hono<RequestIdEnv> {
   const app = new Hono<RequestIdEnv>();
   app.use(assignRequestId());
-  // One labelled counter per (method, route, status), looked up by a string key: prom-client's
-  // inc(labels) hashes the label object on every call.
-  const requestCounters = new Map<string, { inc(): void }>();
+  const recordRequest = deps.recordRequest ?? requestRecorder(deps);
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
-    const status = c.res.status;
-    const method = c.req.method;
-    const route = requestRoute(c);
-    const key = `${method} ${route} ${status}`;
-    let counter = requestCounters.get(key);
-    if (!counter) {
-      counter = deps.metrics.httpRequests.labels({ method, route, status });
-      requestCounters.set(key, counter);
-    }
-    counter.inc();
-    // Success is the hot path: one line per accepted batch at debug; failures at info. The route
-    // pattern, never the raw path: /v1/litellm/t/{token}/... carries a secret.
-    const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
-    if (!deps.log.isLevelEnabled(level)) return;
-    deps.log[level](
-      {
-        requestId: c.get('requestId'),
-        clientRequestId: c.get('clientRequestId'),
-        method,
-        // The pattern, never the path (which a client chose).
-        route,
-        status,
-        ms: performance.now() - started,
-      },
-      'request',
-    );
+    recordRequest({
+      method: c.req.method,
+      route: requestRoute(c),
+      status: c.res.status,
+      requestId: c.get('requestId'),
+      clientRequestId: c.get('clientRequestId'),
+      started,
+    });
   });
   const openApi = gatewayOpenApiDocument();
   app.get('/openapi.json', (c) => c.json(openApi));
   const bearer = bearerAuth(deps.ingestTokens);
   app.use('/v1/*', (c, next) => (c.req.path.startsWith(PATH_TOKEN_PREFIX) ? next() : bearer(c, next)));
+  // start-gateway.ts serves most POST /v1/events in front of this app (ingest-fast-path.ts): a
+  // middleware, header or limit added here for that route must be added there too.
   app.route('/v1/events', eventsRoute(deps));
   app.route('/v1/litellm', litellmRoutes(deps));
   app.onError(handleErrors(deps.log));

@@ -35,6 +35,12 @@ export async function readBody(c: Context, maxBytes: number): Promise<Buffer> {
   return readIncoming(incoming, maxBytes);
 }
 
+/** readBody on Node's request itself (the ingest fast path): the same 413s, the same reading. */
+export function readNodeBody(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  if (Number(incoming.headers['content-length']) > maxBytes) return Promise.reject(tooLarge(maxBytes));
+  return readIncoming(incoming, maxBytes);
+}
+
 function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -18,8 +18,10 @@ import {
 } from '@spend-ledger/platform';
 import { createGatewayApp } from './app.ts';
 import type { GatewayConfig } from './config.ts';
+import { ingestFastPath } from './ingest-fast-path.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { SpendPricer } from './pricing/spend-pricer.ts';
+import { requestRecorder } from './request-log.ts';
 
 /**
  * Events of one produce request bound for one partition travel as one v2 envelope record, written
@@ -49,13 +51,15 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   await producer.connect();
 
   const gate = readinessGate();
-  const app = createGatewayApp({
+  const deps = {
     ...config,
     publisher: producer,
     pricer: new SpendPricer(config.modelPriceOverrides),
     log,
     metrics,
-  });
+    recordRequest: requestRecorder({ log, metrics }),
+  };
+  const app = createGatewayApp(deps);
   const ops = createOpsApp({
     log,
     checks: { kafka: async () => producer.isHealthy() },
@@ -63,7 +67,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     metrics: registry,
   });
   // Public port first: once /readyz answers, the API is listening too.
-  const http = await listen(app.fetch, config.host, config.port, config.httpLimits);
+  const http = await listen(app.fetch, config.host, config.port, config.httpLimits, ingestFastPath(deps));
   const opsHttp = await listen(ops.fetch, config.opsHost, config.opsPort, config.httpLimits);
   log.info(
     {

@@ -11,7 +11,7 @@ export interface EventsRouteDeps extends PublishDeps, ValidateDeps {
   maxBodyBytes: number;
 }
 
-const JSON_TYPE = /^application\/json\b/i;
+export const JSON_TYPE = /^application\/json\b/i;
 
 /** POST /v1/events: one event or an array; all-or-nothing; 202 only after acks=all. */
 export function eventsRoute(deps: EventsRouteDeps): Hono {
@@ -23,22 +23,31 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
         { field: 'content-type', message: `got "${contentType || '(none)'}"` },
       ]);
     }
-    const bytes = await readBody(c, deps.maxBodyBytes);
-    const elements: number[] = [];
-    const body = parseJsonBody(bytes, undefined, elements);
-    const items = Array.isArray(body) ? body : [body];
-    checkBatchSize(items.length, deps.maxEventsPerRequest);
-    const parsed = validateEvents(items, deps);
-    if (!parsed.ok) {
-      throw invalidBatch(
-        parsed.issues.map((i) => ({ index: i.index, field: i.field, message: i.message })),
-        items.length,
-        deps.metrics,
-      );
-    }
-    const accepted = parsed.events.length;
-    await publishEvents(deps, parsed.events, sentAsIs(bytes, elements, items, parsed.events));
+    const accepted = await acceptEvents(deps, await readBody(c, deps.maxBodyBytes));
     return c.json({ accepted }, 202);
   });
   return app;
+}
+
+/**
+ * POST /v1/events after its headers were checked, for the hono route and the fast path alike:
+ * parse, validate, publish; resolves with the number of events Kafka acknowledged, else throws the
+ * ApiError of the answer.
+ */
+export async function acceptEvents(deps: EventsRouteDeps, bytes: Buffer): Promise<number> {
+  const elements: number[] = [];
+  const body = parseJsonBody(bytes, undefined, elements);
+  const items = Array.isArray(body) ? body : [body];
+  checkBatchSize(items.length, deps.maxEventsPerRequest);
+  const parsed = validateEvents(items, deps);
+  if (!parsed.ok) {
+    throw invalidBatch(
+      parsed.issues.map((i) => ({ index: i.index, field: i.field, message: i.message })),
+      items.length,
+      deps.metrics,
+    );
+  }
+  const accepted = parsed.events.length;
+  await publishEvents(deps, parsed.events, sentAsIs(bytes, elements, items, parsed.events));
+  return accepted;
 }
