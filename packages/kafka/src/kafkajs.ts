@@ -11,7 +11,7 @@ import {
 
 /**
  * kafkajs, loaded with a faster CRC-32C in its record batches, an Encoder that does not zero-fill,
- * and the LZ4 and ZSTD codecs. Every value this repository takes from kafkajs comes from here (type
+ * a one-pass encoder for its produce requests (produce-request.ts) and the LZ4 and ZSTD codecs. Every value this repository takes from kafkajs comes from here (type
  * imports may name 'kafkajs' directly): kafkajs' modules capture the CRC function and the Encoder
  * class when they are first required, so the replacements must be in
  * Node's module cache before anything loads kafkajs. A static `import ... from 'kafkajs'`
