@@ -25,6 +25,23 @@ function nameAt(url: string, line: number): string {
   return /(?:var|const|let|function)\s+(\w+)/.exec(text)?.[1] ?? '';
 }
 
+/** packages/kafka/src/produce-request.ts (session 7): what replaced most of kafkajs' Encoder work. */
+const ONE_PASS = new Set([
+  'encodeOnePass',
+  'handled',
+  'planBatch',
+  'planRecord',
+  'varLongBytes',
+  'byteSize',
+  'writeRecord',
+  'writeVarIntBytes',
+  'writeRaw',
+  'writeString',
+  'writeVarInt',
+  'sizeOfVarInt',
+  'writeInt64',
+]);
+
 function category(node: ProfileNode): string | undefined {
   const { url, lineNumber } = node.callFrame;
   let f = node.callFrame.functionName;
@@ -33,6 +50,8 @@ function category(node: ProfileNode): string | undefined {
   if (f === '(garbage collector)') return 'GC';
   if (f === '(program)') return 'V8 (program)';
   if (/recordBatch\/crc32C/.test(url) || f === 'crc32c' || f === 'recordBatchCrc') return 'kafkajs CRC-32C';
+  if (ONE_PASS.has(f) && /dist\/main\.js$|produce-request\.ts$/.test(url))
+    return 'one-pass produce encoder (ours)';
   if (/kafkajs\/src\/protocol\/encoder\.js/.test(url) || (f === 'Encoder' && /dist\/main\.js$/.test(url)))
     return 'kafkajs Encoder (allocate, copy, varints)';
   if (/kafkajs\/src\/protocol\/message\/compression|lz4|zstd/.test(url) || /compress/i.test(f))

@@ -5,6 +5,7 @@ import {
   ensureTopics,
   type Kafka,
   lz4Codec,
+  oneProduceEncodingForTests,
   Partitioners,
   recordBatchCrcForTests,
   zstdCodec,
@@ -45,8 +46,12 @@ describe("kafkajs' record batch CRC, computed by @spend-ledger/kafka's CRC-32C",
     await producer.connect();
     try {
       const before = recordBatchCrcForTests.calls();
+      const encoded = { ...oneProduceEncodingForTests };
       await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'right crc' }] });
       assert.ok(recordBatchCrcForTests.calls() > before, 'the producer path went through the replacement');
+      // The CRC above is the one-pass encoder's, and its request is framed in place.
+      assert.ok(oneProduceEncodingForTests.onePass > encoded.onePass, 'encoded in one pass');
+      assert.ok(oneProduceEncodingForTests.framedInPlace > encoded.framedInPlace, 'framed in place');
 
       const restore = recordBatchCrcForTests.use((bytes) => 1 + bytes.length);
       try {
@@ -111,3 +116,77 @@ for (const [compression, codec] of [
     });
   });
 }
+
+describe('produce requests encoded in one pass (@spend-ledger/kafka), read back through the broker', () => {
+  const log = createLogger({ service: 'test', level: 'silent' });
+  let kafka: Kafka;
+  const topics = [`one-pass-a-${uniqueSuffix()}`, `one-pass-b-${uniqueSuffix()}`];
+
+  before(async () => {
+    kafka = createKafka({ brokers: [KAFKA_BROKERS], clientId: 'one-pass-test', log });
+    await ensureTopics(
+      kafka,
+      topics.map((topic) => ({ topic, numPartitions: 3 })),
+      LOCAL_TOPIC_DURABILITY,
+    );
+  });
+
+  it('keeps every key, value, header and timestamp, over several topics and partitions in one request', async () => {
+    const now = Date.now();
+    const sent = topics.flatMap((topic, t) =>
+      Array.from({ length: 24 }, (_, i) => ({
+        topic,
+        partition: i % 3,
+        key: i % 5 === 0 ? null : `key-${t}-${i}`,
+        value: i % 4 === 0 ? Buffer.from([i, 0, 255, t]) : `värde ${i} ${'x'.repeat(i === 7 ? 300_000 : i)}`,
+        headers: i % 2 === 0 ? { 'contract-version': '2', multi: ['ä', Buffer.from([1, 2])] } : undefined,
+        timestamp: i % 3 === 0 ? String(now - 1_000 + i) : undefined,
+      })),
+    );
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const encoded = { ...oneProduceEncodingForTests };
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: topics.map((topic) => ({
+          topic,
+          messages: sent.filter((m) => m.topic === topic).map(({ topic: _, ...m }) => m),
+        })),
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    assert.equal(oneProduceEncodingForTests.onePass - encoded.onePass, 1, 'one request, encoded in one pass');
+
+    const received: { topic: string; partition: number; message: import('kafkajs').KafkaMessage }[] = [];
+    const consumer = kafka.consumer({ groupId: `one-pass-${uniqueSuffix()}` });
+    await consumer.connect();
+    try {
+      for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ topic, partition, message }) => {
+          received.push({ topic, partition, message });
+        },
+      });
+      await waitUntil(() => received.length === sent.length, { description: 'every record read back' });
+    } finally {
+      await consumer.disconnect();
+    }
+    const bytes = (v: string | Buffer) => Buffer.from(v);
+    for (const m of sent) {
+      // Values are unique within a topic.
+      const got = received.find(
+        (r) => r.topic === m.topic && bytes(m.value).equals(r.message.value ?? Buffer.alloc(0)),
+      );
+      assert.ok(got, `${m.topic}/${m.partition}/${m.key} read back`);
+      assert.equal(got.partition, m.partition);
+      assert.deepEqual(got.message.key, m.key === null ? null : bytes(m.key));
+      const headers = m.headers
+        ? { 'contract-version': Buffer.from('2'), multi: [Buffer.from('ä'), Buffer.from([1, 2])] }
+        : {};
+      assert.deepEqual(got.message.headers, headers);
+      if (m.timestamp !== undefined) assert.equal(got.message.timestamp, m.timestamp);
+    }
+  });
+});

@@ -28,6 +28,7 @@ export {
 } from './kafka-security.ts';
 export { CompressionCodecs, CompressionTypes, Partitioners, recordBatchCrcForTests } from './kafkajs.ts';
 export { CachedKeyPartitioner, createKeyHasher } from './key-partitioner.ts';
+export { oneProduceEncoding as oneProduceEncodingForTests } from './produce-request.ts';
 export {
   ensureTopics,
   MAX_MESSAGE_BYTES,

@@ -1,10 +1,17 @@
 import Module, { createRequire } from 'node:module';
 import { type KafkaCompression, lz4Codec, zstdCodec } from './compression.ts';
 import { crc32c } from './crc32c.ts';
+import {
+  type FramingFunction,
+  framingInPlace,
+  type KafkajsParts,
+  oneProduceRequest,
+  type ProduceRequestFactory,
+} from './produce-request.ts';
 
 /**
  * kafkajs, loaded with a faster CRC-32C in its record batches, an Encoder that does not zero-fill,
- * and the LZ4 and ZSTD codecs. Every value this repository takes from kafkajs comes from here (type
+ * a one-pass encoder for its produce requests (produce-request.ts) and the LZ4 and ZSTD codecs. Every value this repository takes from kafkajs comes from here (type
  * imports may name 'kafkajs' directly): kafkajs' modules capture the CRC function and the Encoder
  * class when they are first required, so the replacements must be in
  * Node's module cache before anything loads kafkajs. A static `import ... from 'kafkajs'`
@@ -88,6 +95,60 @@ if (!encoderLoaded) {
   Object.setPrototypeOf(Encoder, Original);
   const loaded = require.cache[KAFKAJS_ENCODER_MODULE];
   if (loaded) loaded.exports = Encoder;
+}
+
+/**
+ * kafkajs' Produce request, encoded in one pass into one buffer with room for the request header
+ * in front, and the request framing that writes that header in place (produce-request.ts; docs/
+ * decisions.md, "One-pass produce encoding"). Its output is kafkajs' own byte for byte, which
+ * the unit test proves against the kafkajs version named here: another version may lay out or
+ * default something differently, so it keeps kafkajs' own encoder (and the test fails loudly).
+ */
+export const KAFKAJS_VERIFIED_VERSION = '2.2.4';
+const KAFKAJS_VERSION = (require('kafkajs/package.json') as { version: string }).version;
+const PRODUCE_V3_MODULE = require.resolve('kafkajs/src/protocol/requests/produce/v3/request.js');
+const FRAMING_MODULE = require.resolve('kafkajs/src/protocol/request.js');
+/** Marks our replacements (see OURS). */
+const ONE_PASS_OURS = Symbol.for('spend-ledger.kafkajs-one-pass-produce');
+
+function replaceExports(file: string, replace: (original: never) => unknown): void {
+  const original = require(file) as never;
+  const loaded = require.cache[file];
+  if (loaded) loaded.exports = Object.assign(replace(original) as object, { [ONE_PASS_OURS]: true });
+}
+
+if (KAFKAJS_VERSION !== KAFKAJS_VERIFIED_VERSION) {
+  process.emitWarning(
+    `kafkajs ${KAFKAJS_VERSION} is not the version (${KAFKAJS_VERIFIED_VERSION}) the one-pass produce encoder was verified against: kafkajs encodes produce requests itself`,
+    { code: 'SPEND_LEDGER_KAFKAJS_VERSION' },
+  );
+} else {
+  const parts: KafkajsParts = {
+    Encoder: require(KAFKAJS_ENCODER_MODULE) as KafkajsParts['Encoder'],
+    Long: require('kafkajs/src/utils/long.js') as KafkajsParts['Long'],
+    crc: recordBatchCrc,
+    compressionNone: (
+      require('kafkajs/src/protocol/message/compression/index.js') as { Types: { None: number } }
+    ).Types.None,
+  };
+  // The produce request modules are required when kafkajs first produces: until then this entry can
+  // be put in place even if kafkajs was loaded first (as the CRC's above).
+  const produce = require.cache[PRODUCE_V3_MODULE];
+  if (produce === undefined) {
+    replaceExports(PRODUCE_V3_MODULE, (original: ProduceRequestFactory) =>
+      oneProduceRequest(original, parts),
+    );
+  } else if (!(produce.exports as Record<symbol, unknown>)[ONE_PASS_OURS]) {
+    process.emitWarning(
+      'kafkajs produced before @spend-ledger/kafka loaded: it keeps its own (slower) produce encoding; import kafkajs values from @spend-ledger/kafka',
+      { code: 'SPEND_LEDGER_KAFKAJS_PRODUCE' },
+    );
+  }
+  // kafkajs' connection captures the framing when kafkajs loads; if it loaded first, one-pass
+  // payloads are framed by its own function, by copying (the same bytes).
+  if (require.cache[FRAMING_MODULE] === undefined) {
+    replaceExports(FRAMING_MODULE, (original: FramingFunction) => framingInPlace(original, parts));
+  }
 }
 
 const kafkajs = require('kafkajs') as typeof import('kafkajs');
