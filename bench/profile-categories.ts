@@ -3,19 +3,10 @@
 // Each sample goes to the nearest frame, from the leaf up, that names a category, so a Buffer copy
 // counts for kafkajs' Encoder when the Encoder called it and a socket write for whoever wrote.
 import { readFileSync } from 'node:fs';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
+import { type ProfileNode, printByCategory, readCpuProfile } from './lib/profile-by-category.ts';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: bench/profile-categories.ts FILE.cpuprofile');
-const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[] };
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const parent = new Map<number, number>();
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
 /** The bundle's anonymous arrow functions take their name from their declaration line. */
 const sources = new Map<string, string[]>();
@@ -59,9 +50,10 @@ function category(node: ProfileNode): string | undefined {
   if (/kafkajs\/src\/protocol\/(recordBatch|requests\/produce)/.test(url))
     return 'kafkajs record batch and produce request';
   if (/kafkajs/.test(url)) return 'kafkajs other (network, producer, responses)';
-  if (['parseJsonBody', 'scanDepth', 'countMembers'].includes(f) || (f === 'parse' && url === ''))
+  if (['parseJsonBody', 'scanJson', 'countKeysWithin'].includes(f) || (f === 'parse' && url === ''))
     return 'JSON.parse and body checks';
-  if (['encodeEnvelope', 'toMessage', 'stringify'].includes(f)) return 'JSON.stringify and envelopes';
+  if (['encodeEnvelope', 'encodeEnvelopeBytes', 'toMessage', 'sentAsIs', 'stringify'].includes(f))
+    return 'JSON.stringify and envelopes';
   if (/coalesceRecords|BatchingProducer|toRecords|createKeyHasher|KeyPartitioner/.test(f))
     return 'batching, coalescing, partitioning';
   if (
@@ -74,27 +66,10 @@ function category(node: ProfileNode): string | undefined {
   return undefined;
 }
 
-const resolved = new Map<number, string>();
-function resolve(id: number): string {
-  const known = resolved.get(id);
-  if (known) return known;
-  const node = byId.get(id) as ProfileNode;
-  let cat = category(node);
-  if (!cat) {
-    const up = parent.get(id);
-    cat = up === undefined ? 'other' : resolve(up);
-    if (cat === 'other' && /dist\/main\.js$/.test(node.callFrame.url)) cat = 'gateway code (other)';
-  }
-  resolved.set(id, cat);
-  return cat;
-}
-
-const counts = new Map<string, number>();
-for (const s of profile.samples) counts.set(resolve(s), (counts.get(resolve(s)) ?? 0) + 1);
-const total = profile.samples.length;
-const busy = total - (counts.get('idle') ?? 0);
-console.log(`${file}: ${total} samples, ${((busy / total) * 100).toFixed(1)}% busy`);
-console.log(`${'category'.padEnd(46)} % of busy`);
-for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1])) {
-  if (name !== 'idle') console.log(`${name.padEnd(46)} ${((n / busy) * 100).toFixed(1).padStart(9)}`);
-}
+printByCategory(file, readCpuProfile(file), {
+  category,
+  uncategorized: (node, caller) => {
+    const cat = caller ?? 'other';
+    return cat === 'other' && /dist\/main\.js$/.test(node.callFrame.url) ? 'gateway code (other)' : cat;
+  },
+});

@@ -7,21 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import path from 'node:path';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-  children?: number[];
-}
+import { type ProfileNode, printByCategory, readCpuProfile } from './lib/profile-by-category.ts';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: bench/profile-request-path.ts FILE.cpuprofile [main.js.map]');
 const mapFile = process.argv[3] ?? new URL('../services/gateway/dist/main.js.map', import.meta.url).pathname;
 const sourceMap = new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')));
-const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[] };
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const parent = new Map<number, number>();
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
 /** Our TypeScript source (path inside the repository) and line of a bundle frame. */
 function sourceOf(frame: ProfileNode['callFrame']): { path: string; line: number } | undefined {
@@ -40,11 +31,11 @@ const OUR_MODULES: Array<[RegExp, string]> = [
   [/platform\/src\/http-auth/, 'auth (bearer token)'],
   [/platform\/src\/http-errors/, 'error bodies'],
   [/gateway\/src\/app\.ts/, 'request metrics + log middleware'],
-  [/gateway\/src\/fast-ingest|platform\/src\/node-fast-path/, 'fast path (routing, headers, response)'],
-  [/gateway\/src\/duplicate-keys|gateway\/src\/json-body/, 'body read, JSON.parse, duplicate-key scan'],
+  [/gateway\/src\/ingest-fast-path|platform\/src\/running-service/, 'fast path (routing, headers, response)'],
+  [/gateway\/src\/(duplicate-keys|json-body|json-scan)/, 'body read, JSON.parse, duplicate-key scan'],
   [/contract\/src|gateway\/src\/pricing|gateway\/src\/validate-events/, 'validation and pricing'],
   [/gateway\/src\/routes/, 'events route handler'],
-  [/gateway\/src\/publish-events/, 'publish: toMessage (JSON.stringify), publish timer'],
+  [/gateway\/src\/publish-events/, 'publish: toMessage (as sent or JSON.stringify), publish timer'],
   [
     /kafka\/src\/(batching-producer|coalesce-records|key-partitioner)/,
     'BatchingProducer (coalesce, partition)',
@@ -82,32 +73,16 @@ function category(node: ProfileNode): string | undefined {
   return undefined;
 }
 
-const resolved = new Map<number, string>();
-function resolve(id: number): string {
-  const known = resolved.get(id);
-  if (known) return known;
-  const node = byId.get(id) as ProfileNode;
-  let cat = category(node);
-  if (!cat) {
-    const up = parent.get(id);
-    const f = node.callFrame.functionName;
-    if (up === undefined)
-      cat = f === 'runMicrotasks' || /processTicks/.test(f) ? 'microtasks, ticks' : 'other';
-    else cat = resolve(up);
-  }
-  resolved.set(id, cat);
-  return cat;
-}
-
-const counts = new Map<string, number>();
-for (const s of profile.samples) {
-  const cat = resolve(s);
-  counts.set(cat, (counts.get(cat) ?? 0) + 1);
-}
-const total = profile.samples.length;
-const busy = total - (counts.get('idle') ?? 0);
-console.log(`${file}: ${total} samples, ${((busy / total) * 100).toFixed(1)}% busy`);
-console.log(`${'category'.padEnd(52)} % of busy`);
-for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1])) {
-  if (name !== 'idle') console.log(`${name.padEnd(52)} ${((n / busy) * 100).toFixed(1).padStart(9)}`);
-}
+printByCategory(
+  file,
+  readCpuProfile(file),
+  {
+    category,
+    uncategorized: (node, caller) => {
+      if (caller !== undefined) return caller;
+      const f = node.callFrame.functionName;
+      return f === 'runMicrotasks' || /processTicks/.test(f) ? 'microtasks, ticks' : 'other';
+    },
+  },
+  52,
+);

@@ -7,37 +7,13 @@ import {
   createKeyHasher,
   ensureTopics,
   type Kafka,
-  type KafkaMessage,
 } from '@spend-ledger/kafka';
 import { createLogger } from '@spend-ledger/platform';
 import { LOCAL_TOPIC_DURABILITY, uniqueSuffix, waitUntil } from '@spend-ledger/testing';
 import { KAFKA_BROKERS } from './support/pipeline.ts';
+import { readRecords } from './support/read-records.ts';
 
 const PARTITIONS = 3;
-
-interface RawRecord {
-  partition: number;
-  message: KafkaMessage;
-}
-
-/** Every record on the topic, as the broker stores it. */
-async function readRecords(kafka: Kafka, topic: string, count: number): Promise<RawRecord[]> {
-  const consumer = kafka.consumer({ groupId: `envelope-reader-${uniqueSuffix()}`, maxWaitTimeInMs: 100 });
-  const records: RawRecord[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      records.push({ partition, message });
-    },
-  });
-  try {
-    await waitUntil(() => records.length >= count || undefined, { description: `${count} records` });
-  } finally {
-    await consumer.disconnect();
-  }
-  return records;
-}
 
 describe('envelope records (topic contract v2)', () => {
   const log = createLogger({ service: 'test', level: 'silent' });

@@ -1,31 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeRecord, normalizeApiKey } from '@spend-ledger/contract';
-import type { KafkaMessage } from '@spend-ledger/kafka';
-import { aSpendEvent, uniqueSuffix, waitUntil } from '@spend-ledger/testing';
+import { aSpendEvent } from '@spend-ledger/testing';
 import { sql } from 'drizzle-orm';
 import { type Pipeline, startPipeline } from './support/pipeline.ts';
+import { readRecords } from './support/read-records.ts';
 
 const DIGEST = 'b'.repeat(64);
-
-/** The records on the pipeline's topic, as the broker stores them. */
-async function readRecords(p: Pipeline, count: number): Promise<KafkaMessage[]> {
-  const consumer = p.kafka.consumer({ groupId: `as-sent-reader-${uniqueSuffix()}`, maxWaitTimeInMs: 100 });
-  const records: KafkaMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic: p.topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      records.push(message);
-    },
-  });
-  try {
-    await waitUntil(() => records.length >= count || undefined, { description: `${count} records` });
-  } finally {
-    await consumer.disconnect();
-  }
-  return records;
-}
 
 describe('events travel as they were sent when already in normal form', () => {
   let p: Pipeline;
@@ -48,7 +29,8 @@ describe('events travel as they were sent when already in normal form', () => {
     const res = await p.post(`[ ${normal} ,\t${JSON.stringify(changed)} ]`);
     assert.equal(res.status, 202);
 
-    const [record] = await readRecords(p, 1);
+    const [read] = await readRecords(p.kafka, p.topic, 1);
+    const record = read?.message;
     assert.ok(record?.value);
     const text = record.value.toString();
     assert.ok(text.includes(normal), `the normal event's bytes travel unchanged: ${text.slice(0, 300)}`);
