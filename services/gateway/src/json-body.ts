@@ -24,18 +24,16 @@ const tooLarge = (maxBytes: number) =>
  * Request over a Web stream over the Node stream) cost more CPU than validating the events.
  */
 export async function readBody(c: Context, maxBytes: number): Promise<Buffer> {
-  const declared = Number(c.req.header('content-length'));
-  if (declared > maxBytes) throw tooLarge(maxBytes);
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (!incoming || incoming.readableEnded || incoming.readableDidRead) {
-    const body = Buffer.from(await c.req.arrayBuffer());
-    if (body.length > maxBytes) throw tooLarge(maxBytes);
-    return body;
-  }
-  return readIncoming(incoming, maxBytes);
+  if (incoming && !incoming.readableEnded && !incoming.readableDidRead)
+    return readNodeBody(incoming, maxBytes);
+  if (Number(c.req.header('content-length')) > maxBytes) throw tooLarge(maxBytes);
+  const body = Buffer.from(await c.req.arrayBuffer());
+  if (body.length > maxBytes) throw tooLarge(maxBytes);
+  return body;
 }
 
-/** readBody on Node's request itself (the ingest fast path): the same 413s, the same reading. */
+/** The body of Node's request itself (readBody's way, and the ingest fast path's). */
 export function readNodeBody(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {
   if (Number(incoming.headers['content-length']) > maxBytes) return Promise.reject(tooLarge(maxBytes));
   return readIncoming(incoming, maxBytes);
@@ -150,8 +148,9 @@ export function parseJsonBody(
 ): unknown {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const parseFirst = bytes.length <= PARSE_FIRST_MAX_BYTES;
-  const scannedMembers = parseFirst ? -1 : scanJson(bytes, maxDepth, elements);
-  if (!parseFirst && scannedMembers < 0) throw tooDeep(maxDepth);
+  // A large body is scanned (members, depth) before it is parsed; a small one after.
+  const scanned = parseFirst ? undefined : scanJson(bytes, maxDepth, elements);
+  if (scanned !== undefined && scanned < 0) throw tooDeep(maxDepth);
   let text: string;
   try {
     text = typeof body === 'string' ? body : utf8.decode(body);
@@ -171,7 +170,7 @@ export function parseJsonBody(
   const keys = countKeysWithin(value, maxDepth);
   if (keys < 0) throw tooDeep(maxDepth);
   // Members in the text against keys kept by JSON.parse: equal unless a key repeats in an object.
-  const members = parseFirst ? scanJson(bytes, Number.POSITIVE_INFINITY, elements) : scannedMembers;
+  const members = scanned ?? scanJson(bytes, Number.POSITIVE_INFINITY, elements);
   if (members !== keys) throw duplicateKeyError(text);
   return value;
 }

@@ -2,11 +2,11 @@ import { ApiError } from '@spend-ledger/platform';
 
 const DAY_MS = 86_400_000;
 
-/** Checks an inclusive date range: `from` not after `to`, at most `maxDays` days. */
 /** Calendar days from `from` to `to` (YYYY-MM-DD), both included. */
 export const rangeDays = (from: string, to: string): number =>
   (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
 
+/** Checks an inclusive date range: `from` not after `to`, at most `maxDays` days. */
 export function checkRange(from: string, to: string, maxDays: number): void {
   const days = rangeDays(from, to);
   if (days < 1) {

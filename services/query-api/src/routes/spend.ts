@@ -105,7 +105,7 @@ async function activityPage(db: LedgerDb, selector: AggregateSelector, days: Day
     // The page is the whole range (the usual request): the days, the totals and the breakdown come
     // from one read of the entity's rows instead of two.
     const both = await withTimeZoneCheck(() => getActivityWithBreakdown(db, selector, days));
-    return activityPageOf(both.summary, both.breakdown, q);
+    return activityPageOf(both.summary, pageOf(both.summary, q), both.breakdown, q);
   }
   const summary = await withTimeZoneCheck(() => getActivitySummary(db, selector, days));
   const shown = pageOf(summary, q);
@@ -115,7 +115,7 @@ async function activityPage(db: LedgerDb, selector: AggregateSelector, days: Day
     q.breakdown && first && last
       ? await getActivityBreakdown(db, selector, { ...days, from: first.date, to: last.date })
       : undefined;
-  return activityPageOf(summary, breakdown, q);
+  return activityPageOf(summary, shown, breakdown, q);
 }
 
 type ActivityPaging = { page: number; page_size: number; breakdown: boolean };
@@ -124,13 +124,14 @@ type ActivityPaging = { page: number; page_size: number; breakdown: boolean };
 const pageOf = (summary: ActivitySummary, q: ActivityPaging) =>
   summary.days.slice((q.page - 1) * q.page_size, q.page * q.page_size);
 
+/** The answer for the days `shown` of `summary` (pageOf), with their breakdown when asked. */
 function activityPageOf(
   summary: ActivitySummary,
+  shown: ActivitySummary['days'],
   breakdown: Map<string, DayBreakdown> | undefined,
   q: ActivityPaging,
 ) {
   const totalPages = Math.max(1, Math.ceil(summary.days.length / q.page_size));
-  const shown = pageOf(summary, q);
   return {
     results: shown.map((day) => activityResult(day, q.breakdown, breakdown?.get(day.date))),
     metadata: {
